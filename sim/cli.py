@@ -1,0 +1,144 @@
+"""Command line: ``r2p run``, ``r2p scenarios``, ``r2p strategies``.
+
+Every input error ends the program with one line on standard error naming the file or flag, the
+field and what is allowed, exit status 2, and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.config import InputError, shipped
+from sim.scenario import load_scenario
+from sim.simulate import ENGINES, MAX_SEED, simulate
+from sim.strategy import load_strategy
+
+MAX_REPS = 100_000_000
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _whole(low: int, high: int) -> type:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a whole number from {low} to {high}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _parquet_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix != ".parquet":
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a file name ending in .parquet")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r}: folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``r2p`` argument parser."""
+    parser = _Parser(prog="r2p", description="Simulate atrocity escalation and R2P responses.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run replications of a scenario under a strategy")
+    run.add_argument("scenario", help="shipped scenario name or path to a scenario .toml")
+    run.add_argument(
+        "--strategy",
+        default="no_response",
+        help="preset name (optionally +veto_restraint, +uniting_for_peace) or strategy .toml",
+    )
+    run.add_argument("--reps", type=_whole(1, MAX_REPS), default=1000, help="replications (default 1000)")
+    run.add_argument("--seed", type=_whole(0, MAX_SEED), default=0, help="root seed (default 0)")
+    run.add_argument("--engine", choices=ENGINES, default="numba", help="engine (default numba)")
+    run.add_argument("--weeks", type=_whole(1, 5200), default=None, help="horizon (default: the scenario's)")
+    run.add_argument("--out", type=_parquet_path, default=None, help="write per-replication outcomes here")
+    restraint = run.add_mutually_exclusive_group()
+    restraint.add_argument(
+        "--veto-restraint",
+        dest="veto_restraint",
+        action="store_true",
+        default=None,
+        help="the P5 veto-restraint norm holds",
+    )
+    restraint.add_argument(
+        "--no-veto-restraint", dest="veto_restraint", action="store_false", help="the norm does not hold"
+    )
+
+    commands.add_parser("scenarios", help="list the shipped scenarios")
+    commands.add_parser("strategies", help="list the shipped strategy presets")
+    return parser  # fmt: skip
+
+
+def _write_atomically(frame, path: Path) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        frame.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _run(args: argparse.Namespace) -> None:
+    from sim.experiments.statistics import format_table, summary_table
+
+    scenario = load_scenario(args.scenario)
+    strategy = load_strategy(args.strategy)
+    if args.veto_restraint is not None:
+        strategy = strategy.replace(veto_restraint=args.veto_restraint)
+    start = time.perf_counter()
+    outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks)
+    seconds = time.perf_counter() - start
+    weeks = args.weeks or scenario.weeks
+    print(f"{scenario.title} | strategy {strategy.name} | veto restraint {'on' if strategy.veto_restraint else 'off'}")
+    print(f"{args.reps} replications x {weeks} weeks, seed {args.seed}, {args.engine} engine, {seconds:.2f} s\n")
+    print(format_table(summary_table(outcomes)))
+    if args.out is not None:
+        _write_atomically(outcomes, args.out)
+        print(f"\nper-replication outcomes: {args.out}")
+
+
+def _list(kind: str) -> None:
+    loader = load_scenario if kind == "scenarios" else load_strategy
+    for name in shipped(kind):
+        item = loader(name)
+        print(f"{name:<24}{item.description}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``r2p`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            _run(args)
+        else:
+            _list(args.command)
+    except InputError as error:
+        print(f"r2p: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("r2p: interrupted; nothing written", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Summary statistics of per-replication outcomes, with 95 % confidence intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054
+
+MAIN_OUTCOMES = (
+    "deaths",
+    "displaced",
+    "onset",
+    "atrocity_weeks",
+    "first_warning_week",
+    "first_response_week",
+    "warning_response_lag",
+    "vetoes",
+    "uniting_for_peace",
+    "cost",
+)
+"""Outcomes shown in summary tables."""
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and normal-approximation 95 % CI of the mean (NaN bounds for fewer than 2 values)."""
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(np.mean(values))
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = Z95 * float(np.std(values, ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def wilson_ci(successes: int, n: int) -> tuple[float, float, float]:
+    """Proportion and Wilson 95 % interval."""
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    share = successes / n
+    centre = (share + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(share * (1 - share) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    return share, centre - half, centre + half
+
+
+def summary_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
+    """One row per outcome: mean (or share), 95 % CI, and the replications it rests on.
+
+    Yes/no outcomes get a Wilson interval; week outcomes are averaged over the replications in
+    which the event happened (``n`` says how many).
+    """
+    rows = []
+    for column in columns:
+        series = outcomes[column]
+        if series.dtype == bool:
+            mean, low, high = wilson_ci(int(series.sum()), len(series))
+            n = len(series)
+        else:
+            values = series.dropna().to_numpy(dtype=np.float64)
+            mean, low, high = mean_ci(values)
+            n = len(values)
+        rows.append({"outcome": column, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n})
+    return pd.DataFrame(rows).set_index("outcome")
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Human-readable text of a :func:`summary_table`."""
+    lines = [f"{'outcome':<22}{'mean':>14}{'95% CI':>30}{'n':>9}"]
+    for name, row in table.iterrows():
+        ci = f"[{_number(row['ci95_low'])}, {_number(row['ci95_high'])}]"
+        lines.append(f"{name:<22}{_number(row['mean']):>14}{ci:>30}{int(row['n']):>9}")
+    return "\n".join(lines)
+
+
+def _number(x: float) -> str:
+    if math.isnan(x):
+        return "-"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"

@@ -1,0 +1,169 @@
+"""Scalar model parameters: defaults, units, allowed ranges and sources.
+
+This table is the single source of every scalar parameter. Scenario files may override any of
+them in their ``[model]`` table (and the early-warning ones in ``[warning]``); strategy files set
+the two strategy switches. ``docs/ODD.md`` reproduces the table. Parameters that come in
+families indexed by leadership type or crime are stored consecutively, in the order of
+:class:`sim.concepts.Leadership` and :class:`sim.concepts.Crime`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Param:
+    """One scalar parameter of the model."""
+
+    name: str
+    default: float
+    unit: str
+    low: float
+    high: float
+    source: str
+    description: str
+    integer: bool = False
+
+
+_A = "assumption"
+_EWP = "Early Warning Project 2025 risk model (DESIGN.md s3)"
+
+PARAMETERS: tuple[Param, ...] = (
+    # --- tension dynamics -------------------------------------------------------------------
+    Param("tension_reversion", 0.04, "1/week", 0, 1, _A, "pull of tension toward its baseline"),
+    Param("baseline_tension", 0.22, "0..1", 0, 1, _A, "baseline tension of a state with no risk factor"),
+    Param("risk_baseline_weight", 0.05, "per unit log-odds", 0, 1, _A,
+          "rise of baseline tension per unit of risk-factor log-odds"),
+    Param("shock_sd", 0.03, "tension/week", 0, 0.5, _A, "standard deviation of weekly exogenous shocks"),
+    Param("shock_resilient", 0.8, "x shock_sd", 0, 5, _A, "shock multiplier, resilient leadership"),
+    Param("shock_divided", 1.3, "x shock_sd", 0, 5, _A, "shock multiplier, divided leadership"),
+    Param("shock_determined", 1.0, "x shock_sd", 0, 5, _A, "shock multiplier, determined leadership"),
+    Param("self_reinforcement", 0.04, "1/week", 0, 1, _A,
+          "growth of tension above the crisis threshold and during atrocity"),
+    Param("incitement", 0.004, "tension/week", 0, 0.1, _A,
+          "drift added by a determined leadership once tension exceeds the tension threshold"),
+    Param("capacity_damping", 0.02, "1/week", 0, 1, _A, "tension damping per unit Pillar I capacity"),
+    Param("contagion_atrocity", 0.003, "tension/week", 0, 0.1, _A,
+          "tension added per neighbour in atrocity (spill-over, S5)"),
+    Param("contagion_refugees", 1.0, "tension per population share", 0, 100, _A,
+          "tension added per refugee arrival as a share of the host population"),
+    # --- phase changes ----------------------------------------------------------------------
+    Param("threshold_tension", 0.35, "0..1", 0, 1, _A, "tension at which a stable state enters 'tension'"),
+    Param("threshold_crisis", 0.60, "0..1", 0, 1, _A, "tension at which a state enters 'crisis'"),
+    Param("hysteresis", 0.05, "0..1", 0, 0.5, _A, "drop below a threshold needed to step down the ladder"),
+    Param("threshold_end", 0.40, "0..1", 0, 1, _A, "tension below which an atrocity episode ends"),
+    Param("onset_hazard", 0.0006, "1/week", 0, 1, "assumption, tuned toward S7",
+          "weekly onset hazard at the crisis threshold, no risk factor, divided leadership"),
+    Param("onset_slope", 5.0, "per unit tension", 0, 50, _A, "log-hazard slope in tension"),
+    Param("or_prior_atrocity", 1.6, "odds ratio", 0, 20, _EWP, "prior mass killing"),
+    Param("or_discrimination", 2.6, "odds ratio", 0, 20, _EWP, "discriminated population"),
+    Param("or_coup", 1.9, "odds ratio", 0, 20, _EWP, "coup attempt in the prior five years"),
+    Param("or_armed_conflict", 3.2, "odds ratio", 0, 20, "EWP onset rate 3.2 % vs 1.0 % (DESIGN.md s3)",
+          "armed conflict (battle deaths)"),
+    Param("or_autocracy", 2.3, "odds ratio", 0, 20, "EWP even civil rights OR 0.44, inverted",
+          "autocracy (no even civil rights)"),
+    Param("hazard_resilient", 0.3, "x hazard", 0, 20, _A, "onset hazard multiplier, resilient leadership"),
+    Param("hazard_divided", 1.0, "x hazard", 0, 20, _A, "onset hazard multiplier, divided leadership"),
+    Param("hazard_determined", 2.5, "x hazard", 0, 20, _A, "onset hazard multiplier, determined leadership"),
+    Param("capacity_hazard_cut", 0.6, "share", 0, 1, _A, "share of onset hazard removed at full capacity"),
+    Param("end_hazard", 0.003, "1/week", 0, 1, "PITF median episode 4.5 years: ln 2 / 234 weeks",
+          "weekly chance an atrocity episode burns out without response"),
+    Param("end_response", 0.05, "1/week", 0, 0.5, _A,
+          "added weekly end chance per unit of deterrence plus protection"),
+    Param("recovery_weeks", 26, "weeks", 0, 520, _A, "weeks of recovery before a state is stable again",
+          integer=True),
+    Param("recurrence_factor", 1.5, "x hazard", 0, 20, _A, "onset hazard multiplier during recovery"),
+    Param("survivor_networks", 0.5, "share", 0, 1, "seed (survivor networks); size assumption",
+          "share of recurrence hazard removed by a fully active civil society"),
+    # --- harm ---------------------------------------------------------------------------------
+    Param("kill_rate", 2e-4, "1/week", 0, 1, _A, "weekly killing rate of the at-risk group at intensity 1"),
+    Param("displace_rate", 2e-3, "1/week", 0, 1, _A, "weekly displacement rate at intensity 1"),
+    Param("kill_genocide", 1.0, "x kill_rate", 0, 10, _A, "killing profile, genocide"),
+    Param("kill_war_crimes", 0.5, "x kill_rate", 0, 10, _A, "killing profile, war crimes"),
+    Param("kill_ethnic_cleansing", 0.3, "x kill_rate", 0, 10, _A, "killing profile, ethnic cleansing"),
+    Param("kill_crimes_against_humanity", 0.4, "x kill_rate", 0, 10, _A,
+          "killing profile, crimes against humanity"),
+    Param("displace_genocide", 0.5, "x displace_rate", 0, 10, _A, "displacement profile, genocide"),
+    Param("displace_war_crimes", 1.0, "x displace_rate", 0, 10, _A, "displacement profile, war crimes"),
+    Param("displace_ethnic_cleansing", 2.0, "x displace_rate", 0, 10, _A,
+          "displacement profile, ethnic cleansing"),
+    Param("displace_crimes_against_humanity", 0.6, "x displace_rate", 0, 10, _A,
+          "displacement profile, crimes against humanity"),
+    Param("intensity_resilient", 0.5, "x intensity", 0, 10, _A, "killing intensity, resilient leadership"),
+    Param("intensity_divided", 1.0, "x intensity", 0, 10, _A, "killing intensity, divided leadership"),
+    Param("intensity_determined", 1.5, "x intensity", 0, 10, _A, "killing intensity, determined leadership"),
+    Param("severity_alpha", 1.5, "tail exponent", 0.5, 10, "Clauset 2018, alpha about 1.5",
+          "Pareto exponent of episode severity (heavy tail, S6)"),
+    Param("severity_cap", 200.0, "x", 1, 1e4, _A, "largest episode severity multiplier"),
+    Param("max_weekly_share", 0.3, "share", 0, 1, _A, "largest share of the at-risk group harmed in a week"),
+    Param("state_perpetrator_protection", 0.5, "x dose", 0, 1, "Hultman, Kathman & Shannon 2013",
+          "protection dose effective against a state perpetrator"),
+    Param("capacity_protection", 0.5, "dose", 0, 10, _A,
+          "protection dose of full Pillar I capacity against a non-state perpetrator"),
+    # --- early warning ------------------------------------------------------------------------
+    Param("warning_noise", 0.08, "tension sd", 0, 1, _A, "noise of the weekly early-warning signal"),
+    Param("warning_delay", 2, "weeks", 0, 26, _A, "reporting delay of the early-warning signal",
+          integer=True),
+    Param("selectivity", 0.0, "share", 0, 1, "seed (selective reporting); size assumption",
+          "share of the signal lost for a state of zero salience"),
+    Param("warning_smoothing", 0.3, "share", 0.01, 1, _A, "weight of the newest signal in perceived risk"),
+    Param("warning_threshold", 0.5, "0..1", 0, 1, _A,
+          "perceived risk at which the Joint Office warns and the Council takes up the state"),
+    Param("civil_society_noise_cut", 0.5, "share", 0, 1, _A,
+          "share of warning noise removed by a fully active civil society"),
+    # --- Security Council and General Assembly ------------------------------------------------
+    Param("deliberation_weeks", 2, "weeks", 0, 52, _A, "Council deliberation before a vote", integer=True),
+    Param("retable_weeks", 4, "weeks", 0, 52, _A, "weeks before a failed draft is tabled again",
+          integer=True),
+    Param("assembly_delay", 6, "weeks", 0, 52, _A,
+          "weeks from deadlock to a General Assembly recommendation (Uniting for Peace)", integer=True),
+    Param("assembly_effect", 0.5, "x effect", 0, 1, _A, "strength of an Assembly recommendation vs a resolution"),
+    Param("elected_yes", 0.6, "probability", 0, 1, _A, "chance an elected member votes yes without pressure"),
+    Param("pressure_yes", 0.35, "probability", 0, 1, _A, "added chance of a yes vote at full public pressure"),
+    Param("p5_abstain", 0.3, "probability", 0, 1, _A, "chance a P5 member without a veto abstains"),
+    Param("pressure_scale", 10000.0, "deaths", 1, 1e8, _A, "reported deaths that raise pressure to 63 %"),
+    Param("advocacy", 0.5, "share", 0, 1, _A, "pressure from civil-society advocacy at full perceived risk"),
+    Param("veto_pressure_cut", 0.3, "share", 0, 1, _A, "share of veto propensity removed at full pressure"),
+    Param("veto_restraint_strength", 0.9, "share", 0, 1, "seed (veto restraint); size assumption",
+          "share of veto propensity removed by the restraint norm in manifest failure"),
+    Param("manifest_failure", 0.7, "0..1", 0, 1, _A, "perceived risk at which failure is 'manifest'"),
+    # --- consent and receptiveness --------------------------------------------------------------
+    Param("consent_resilient", 0.95, "probability", 0, 1, _A, "consent to Pillar II help, resilient leadership"),
+    Param("consent_divided", 0.8, "probability", 0, 1, _A, "consent to Pillar II help, divided leadership"),
+    Param("consent_determined", 0.15, "probability", 0, 1, _A, "consent to Pillar II help, determined leadership"),
+    Param("pillar1_resilient", 1.0, "x effect", 0, 2, _A, "Pillar I willingness, resilient leadership"),
+    Param("pillar1_divided", 0.6, "x effect", 0, 2, _A, "Pillar I willingness, divided leadership"),
+    Param("pillar1_determined", 0.05, "x effect", 0, 2, _A, "Pillar I willingness, determined leadership"),
+    Param("pillar2_resilient", 0.5, "x effect", 0, 2, "seed (Pillar II), size assumption",
+          "Pillar II receptiveness, resilient leadership"),
+    Param("pillar2_divided", 1.0, "x effect", 0, 2, "seed: Pillar II suits weak, divided or uncertain leaders",
+          "Pillar II receptiveness, divided leadership"),
+    Param("pillar2_determined", 0.15, "x effect", 0, 2, "seed: little use against a determined state",
+          "Pillar II receptiveness, determined leadership"),
+    Param("pillar3_resilient", 1.0, "x effect", 0, 2, _A, "Pillar III coercive effect, resilient leadership"),
+    Param("pillar3_divided", 1.0, "x effect", 0, 2, _A, "Pillar III coercive effect, divided leadership"),
+    Param("pillar3_determined", 0.6, "x effect", 0, 2, _A, "Pillar III coercive effect, determined leadership"),
+    Param("un_delivery_capacity", 0.6, "0..1", 0, 1, _A,
+          "delivery capacity of the UN system for a state without a regional body"),
+    # --- strategy switches (set by strategy files) ---------------------------------------------
+    Param("veto_restraint", 0, "0/1", 0, 1, "seed (P5 veto restraint)", "the veto-restraint norm holds",
+          integer=True),
+    Param("uniting_for_peace", 0, "0/1", 0, 1, "seed (Uniting for Peace)",
+          "a deadlocked Council passes the matter to the General Assembly", integer=True),
+)  # fmt: skip
+
+P = IntEnum("P", [(p.name.upper(), i) for i, p in enumerate(PARAMETERS)])
+"""Index of each parameter in the packed parameter vector (``p[P.SHOCK_SD]``)."""
+
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMETERS}
+STRATEGY_SWITCHES = ("veto_restraint", "uniting_for_peace")
+WARNING_FIELDS = ("warning_noise", "warning_delay", "selectivity", "warning_smoothing", "warning_threshold")
+
+
+def default_vector() -> np.ndarray:
+    """Return the packed parameter vector holding every default."""
+    return np.array([p.default for p in PARAMETERS], dtype=np.float64)

@@ -1,0 +1,107 @@
+"""``simulate``: run replications of a scenario under a strategy on either engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.config import InputError
+from sim.engines import kernel
+from sim.engines.mesa_model import R2PModel
+from sim.model_inputs import model_inputs
+from sim.rules.outcomes import OUTCOMES
+from sim.scenario import Scenario, load_scenario
+from sim.strategy import Strategy, load_strategy
+
+Engine = Literal["numba", "mesa"]
+ENGINES = ("numba", "mesa")
+MAX_SEED = 2**63 - 1
+_WEEK_COLUMNS = [c for c in OUTCOMES if c.endswith("_week") or "_week_" in c or c == "warning_response_lag"]
+_COUNT_COLUMNS = ["onset", "atrocity_weeks", "peak_phase", "instruments_used", "vetoes", "uniting_for_peace"]
+
+
+def outcome_frame(values: np.ndarray, first: int = 0) -> pd.DataFrame:
+    """Per-replication outcome table from the engines' outcome vectors."""
+    frame = pd.DataFrame(values, columns=list(OUTCOMES))
+    frame.insert(0, "replication", np.arange(first, first + len(values), dtype=np.int64))
+    for column in _WEEK_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
+    for column in _COUNT_COLUMNS:
+        frame[column] = frame[column].astype(np.int64)
+    frame["onset"] = frame["onset"].astype(bool)
+    frame["uniting_for_peace"] = frame["uniting_for_peace"].astype(bool)
+    return frame
+
+
+def _check_run(reps: int, seed: int, engine: str, first: int) -> None:
+    if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:
+        raise InputError("simulate", "reps", f"{reps!r} is not allowed", "a whole number >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise InputError("simulate", "seed", f"{seed!r} is not allowed", f"a whole number from 0 to {MAX_SEED}")
+    if isinstance(first, bool) or not isinstance(first, (int, np.integer)) or first < 0:
+        raise InputError("simulate", "first", f"{first!r} is not allowed", "a whole number >= 0")
+    if engine not in ENGINES:
+        raise InputError("simulate", "engine", f"{engine!r} is not allowed", ", ".join(ENGINES))
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    strategy: Strategy | str | Path,
+    reps: int = 100,
+    seed: int = 0,
+    engine: Engine = "numba",
+    *,
+    first: int = 0,
+    weeks: int | None = None,
+    trajectories: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray]:
+    """Run replications ``first .. first + reps - 1`` of a scenario under a strategy.
+
+    Parameters
+    ----------
+    scenario, strategy
+        Loaded objects, shipped names or paths to TOML files.
+    reps
+        Number of replications.
+    seed
+        Root seed. Replication *r* gives the same result on both engines, in any batch.
+    engine
+        ``"numba"`` (parallel Monte Carlo kernel) or ``"mesa"`` (one Mesa model per replication).
+    first
+        Number of the first replication (to continue or split a run).
+    weeks
+        Horizon in weeks; defaults to the scenario's.
+    trajectories
+        Also return per-week state variables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replication: ``replication`` and the columns of
+        :data:`sim.rules.outcomes.OUTCOMES`; weeks are nullable integers (``<NA>``: never).
+    numpy.ndarray, optional
+        With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
+    """
+    _check_run(reps, seed, engine, first)
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    strategy = strategy if isinstance(strategy, Strategy) else load_strategy(strategy)
+    if engine == "numba":
+        inputs = model_inputs(scenario, strategy, weeks)
+        values, frames = kernel.run(seed, first, reps, inputs.weeks, inputs.region, inputs.params,
+                                    inputs.strategy, inputs.table, trajectories)  # fmt: skip
+    else:
+        values = np.empty((reps, len(OUTCOMES)))
+        runs = []
+        for r in range(reps):
+            model = R2PModel(scenario, strategy, seed, first + r, weeks)
+            while model.running:
+                model.step()
+            values[r] = list(model.outcomes().values())
+            if trajectories:
+                runs.append(model.trajectory())
+        frames = np.stack(runs) if trajectories else None
+    table = outcome_frame(values, first)
+    return (table, frames) if trajectories else table

@@ -1,0 +1,136 @@
+"""Memory layout shared by both engines: the scenario's fixed records and one replication's state.
+
+``Region`` is a structured array with one record per state holding what the scenario fixes;
+``World`` is one with what changes during a replication. The same Numba rules read and write them
+in the Monte Carlo kernel and behind the Mesa agents. A rule takes the whole array and a state
+index, so one argument carries everything (cheap to pass, nothing to keep in step).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.concepts import N_INSTRUMENTS, Phase
+from sim.jit import rule
+from sim.parameters import P
+
+HISTORY = 32
+"""Weeks of tension history kept for the delayed early-warning signal (> largest delay)."""
+
+RISK_FACTORS = ("prior_atrocity", "discrimination", "coup", "armed_conflict", "autocracy")
+"""Risk factors, in the order of their odds ratios in :mod:`sim.parameters`."""
+
+MAX_NEIGHBOURS = 32
+"""Most borders one state may have."""
+
+REGION_FIELDS = (
+    ("population", np.float64, (), "persons"),
+    ("vulnerable_share", np.float64, (), "share of the population in the targeted group"),
+    ("capacity0", np.float64, (), "initial Pillar I protective capacity, 0..1"),
+    ("tension0", np.float64, (), "initial tension, 0..1"),
+    ("severity0", np.float64, (), "episode severity of a state that starts in atrocity"),
+    ("phase0", np.int64, (), "initial Phase code"),
+    ("leadership", np.int64, (), "Leadership code"),
+    ("crime", np.int64, (), "Crime code committed if atrocities start"),
+    ("state_led", np.int64, (), "1 if the perpetrator would be the state, 0 if a non-state group"),
+    ("patron", np.int64, (), "index of a P5 patron in concepts.P5, or -1"),
+    ("salience", np.float64, (), "international salience, 0..1 (low: selective reporting)"),
+    ("civil_society", np.float64, (), "civil-society strength, 0..1"),
+    ("risk", np.int64, (len(RISK_FACTORS),), "risk-factor flags in RISK_FACTORS order"),
+    ("body_capacity", np.float64, (), "capacity of the body that delivers Pillar II help, 0..1"),
+    ("degree", np.int64, (), "number of neighbours"),
+    ("neighbours", np.int64, (MAX_NEIGHBOURS,), "neighbour indices, ascending, first `degree` used"),
+)
+
+WORLD_FIELDS = (
+    ("tension", np.float64, (), "latent escalation pressure, 0..1"),
+    ("capacity", np.float64, (), "Pillar I protective capacity, 0..1"),
+    ("phase", np.int64, (), "Phase code"),
+    ("phase_weeks", np.int64, (), "weeks spent in the current phase"),
+    ("severity", np.float64, (), "severity of the current or last episode"),
+    ("deaths", np.float64, (), "cumulative deaths"),
+    ("displaced", np.float64, (), "cumulative displaced persons"),
+    ("weekly_displaced", np.float64, (), "persons displaced this week"),
+    ("perceived", np.float64, (), "perceived risk (smoothed early-warning signal), 0..1"),
+    ("pressure", np.float64, (), "public pressure on the Council, 0..1"),
+    ("shock", np.float64, (), "this week's standard normal tension shock"),
+    ("warning_noise", np.float64, (), "this week's standard normal warning noise"),
+    ("risk_multiplier", np.float64, (), "product of the odds ratios of the state's risk factors"),
+    ("baseline", np.float64, (), "tension the state reverts to, raised by its risk factors"),
+    ("relief", np.float64, (), "weekly tension relief from active instruments"),
+    ("protection", np.float64, (), "protection dose from active instruments"),
+    ("deterrence", np.float64, (), "deterrence from active instruments"),
+    ("information", np.float64, (), "warning-noise reduction from active instruments"),
+    ("cost", np.float64, (), "cumulative cost of measures, US$ million"),
+    ("history", np.float64, (HISTORY,), "ring buffer of tension, indexed by week % HISTORY"),
+    ("warned_week", np.int64, (), "week of the Joint Office's first warning, -1 if none"),
+    ("onset_week", np.int64, (), "week of the first atrocity onset, -1 if none"),
+    ("atrocity_weeks", np.int64, (), "weeks spent in atrocity"),
+    ("peak_phase", np.int64, (), "highest phase reached (recovery not counted)"),
+    ("first_response", np.int64, (3,), "first week an instrument of each pillar was active, -1 if none"),
+    ("vetoes", np.int64, (), "vetoes cast on drafts about the state"),
+    ("assembly", np.int64, (), "1 once Uniting for Peace was invoked for the state"),
+    ("used", np.int64, (N_INSTRUMENTS,), "1 once an instrument was active for the state"),
+    ("status", np.int64, (N_INSTRUMENTS,), "Status code of each instrument"),
+    ("timer", np.int64, (N_INSTRUMENTS,), "week of the next event of a waiting instrument"),
+    ("scale", np.float64, (N_INSTRUMENTS,), "effect scale (1 for a resolution, less for the Assembly)"),
+)
+
+REGION = np.dtype([(name, kind, shape) for name, kind, shape, _ in REGION_FIELDS], align=True)
+"""One record per state: what the scenario fixes."""
+WORLD = np.dtype([(name, kind, shape) for name, kind, shape, _ in WORLD_FIELDS], align=True)
+"""One record per state: what changes during a replication."""
+
+Region = np.ndarray
+World = np.ndarray
+
+
+def new_world(n: int) -> World:
+    """Allocate the state records of one replication for ``n`` states."""
+    return np.zeros(n, WORLD)
+
+
+@rule
+def reset_world(region: Region, p: np.ndarray, w: World) -> None:
+    """Set ``w`` to the scenario's initial state (week 0)."""
+    for i in range(region.shape[0]):
+        s = region[i]
+        x = w[i]
+        x.tension = s.tension0
+        x.capacity = s.capacity0
+        x.phase = s.phase0
+        x.phase_weeks = 0
+        x.severity = s.severity0
+        x.deaths = 0.0
+        x.displaced = 0.0
+        x.weekly_displaced = 0.0
+        x.perceived = s.tension0
+        x.pressure = 0.0
+        x.shock = 0.0
+        x.warning_noise = 0.0
+        multiplier = 1.0
+        for f in range(len(RISK_FACTORS)):
+            if s.risk[f]:
+                multiplier *= p[P.OR_PRIOR_ATROCITY + f]
+        x.risk_multiplier = multiplier
+        x.baseline = p[P.BASELINE_TENSION] + p[P.RISK_BASELINE_WEIGHT] * np.log(multiplier)
+        x.relief = 0.0
+        x.protection = 0.0
+        x.deterrence = 0.0
+        x.information = 0.0
+        x.cost = 0.0
+        for h in range(HISTORY):
+            x.history[h] = s.tension0
+        x.warned_week = -1
+        x.onset_week = -1
+        x.atrocity_weeks = 0
+        x.peak_phase = s.phase0 if s.phase0 != Phase.RECOVERY else Phase.STABLE
+        x.vetoes = 0
+        x.assembly = 0
+        for pillar in range(3):
+            x.first_response[pillar] = -1
+        for k in range(N_INSTRUMENTS):
+            x.used[k] = 0
+            x.status[k] = 0
+            x.timer[k] = 0
+            x.scale[k] = 0.0

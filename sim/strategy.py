@@ -1,0 +1,159 @@
+"""Pillar strategies: per instrument, whether it is used, its trigger, delay and intensity.
+
+A strategy file has a ``[strategy]`` table (name, description, ``veto_restraint``,
+``uniting_for_peace``), optional ``[pillar1]``/``[pillar2]``/``[pillar3]`` tables that set all of a
+pillar's instruments at once, and ``[instruments.NAME]`` tables that set one instrument. Triggers
+are thresholds on *perceived* risk (the early-warning signal), never on true tension. There is
+no fixed sequence of pillars: each instrument fires on its own trigger.
+
+A preset may be named with suffixes: ``early_prevention+veto_restraint`` or
+``reactive_coercion+uniting_for_peace``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, Pillar
+from sim.config import Fields, InputError, read_toml, resolve, shipped
+from sim.parameters import STRATEGY_SWITCHES, P
+from sim.rules.response import Strat
+
+MAX_DELAY = 520
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How a strategy uses one instrument."""
+
+    enabled: bool = False
+    trigger: float = 0.5
+    delay: int = 0
+    intensity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A validated pillar strategy."""
+
+    name: str
+    description: str
+    settings: tuple[Setting, ...]
+    veto_restraint: bool = False
+    uniting_for_peace: bool = False
+    source: str = ""
+
+    def replace(self, **changes: object) -> Strategy:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def with_instrument(self, name: str, **changes: object) -> Strategy:
+        """A copy in which instrument ``name`` has some settings changed."""
+        if name not in INSTRUMENT_NAMES:
+            raise InputError(
+                self.source or self.name, "instruments", f"no instrument {name!r}", ", ".join(INSTRUMENT_NAMES)
+            )
+        k = INSTRUMENT_NAMES.index(name)
+        settings = list(self.settings)
+        settings[k] = dataclasses.replace(settings[k], **changes)
+        return self.replace(settings=tuple(settings))
+
+    def with_pillar(self, pillar: int, **changes: object) -> Strategy:
+        """A copy in which every instrument of ``pillar`` (1, 2 or 3) has some settings changed."""
+        settings = tuple(
+            dataclasses.replace(s, **changes) if INSTRUMENTS[k].pillar == pillar else s
+            for k, s in enumerate(self.settings)
+        )
+        return self.replace(settings=settings)
+
+    def array(self) -> np.ndarray:
+        """The settings as the float array the Numba rules read (one row per instrument)."""
+        table = np.zeros((N_INSTRUMENTS, 4))
+        for k, s in enumerate(self.settings):
+            table[k, Strat.ENABLED] = s.enabled
+            table[k, Strat.TRIGGER] = s.trigger
+            table[k, Strat.DELAY] = s.delay
+            table[k, Strat.INTENSITY] = s.intensity
+        return table
+
+    def apply_switches(self, p: np.ndarray) -> np.ndarray:
+        """A copy of parameter vector ``p`` with this strategy's switches set."""
+        p = p.copy()
+        p[P.VETO_RESTRAINT] = float(self.veto_restraint)
+        p[P.UNITING_FOR_PEACE] = float(self.uniting_for_peace)
+        return p
+
+    @property
+    def enabled(self) -> list[str]:
+        """Names of the instruments this strategy uses."""
+        return [INSTRUMENT_NAMES[k] for k, s in enumerate(self.settings) if s.enabled]
+
+
+def _setting(table: Fields, base: Setting) -> Setting:
+    setting = Setting(
+        enabled=table.boolean("enabled", True),
+        trigger=table.number("trigger", 0, 1, base.trigger),
+        delay=table.number("delay", 0, MAX_DELAY, base.delay, integer=True),
+        intensity=table.number("intensity", 0, 1, base.intensity),
+    )
+    table.done()
+    return setting
+
+
+def parse_strategy(data: dict, file: str | Path) -> Strategy:
+    """Validate a parsed strategy TOML document."""
+    top = Fields(data, file, "")
+    head = top.table("strategy")
+    name = head.text("name")
+    description = head.text("description", "")
+    switches = {key: head.boolean(key, False) for key in STRATEGY_SWITCHES}
+    head.done()
+    settings = [Setting()] * N_INSTRUMENTS
+    for pillar in Pillar:
+        key = f"pillar{int(pillar)}"
+        if key in top.data:
+            pillar_setting = _setting(top.table(key), Setting())
+            for k, ins in enumerate(INSTRUMENTS):
+                if ins.pillar == pillar:
+                    settings[k] = pillar_setting
+        else:
+            top.known.append(key)
+    instruments = top.table("instruments", {})
+    for key in list(instruments.data):
+        if key not in INSTRUMENT_NAMES:
+            raise instruments.error(key, "unknown instrument", ", ".join(INSTRUMENT_NAMES))
+        k = INSTRUMENT_NAMES.index(key)
+        settings[k] = _setting(instruments.table(key), settings[k])
+    top.done()
+    return Strategy(name, description, tuple(settings), source=str(file), **switches)
+
+
+SUFFIXES = {"veto_restraint": "veto_restraint", "uniting_for_peace": "uniting_for_peace"}
+
+
+def load_strategy(name_or_path: str | Path) -> Strategy:
+    """Load and validate a preset (by name, optionally with ``+veto_restraint`` or
+    ``+uniting_for_peace``) or a strategy file (by path).
+
+    Raises
+    ------
+    InputError
+        With one line naming the file, the field and what is allowed.
+    """
+    base, *suffixes = str(name_or_path).split("+")
+    path = resolve(base, "strategies")
+    strategy = parse_strategy(read_toml(path), path)
+    for suffix in suffixes:
+        if suffix not in SUFFIXES:
+            raise InputError(name_or_path, "", f"unknown suffix '+{suffix}'", ", ".join(f"+{s}" for s in SUFFIXES))
+        strategy = strategy.replace(**{SUFFIXES[suffix]: True}, name=f"{strategy.name}+{suffix}")
+    return strategy
+
+
+def presets() -> list[str]:
+    """Names of the shipped strategy presets."""
+    return shipped("strategies")
