@@ -9,6 +9,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _PACKAGED = Path(__file__).resolve().parent / "data"
+_SINGULAR = {"scenarios": "scenario", "strategies": "strategy", "experiments": "experiment"}
 
 
 class InputError(ValueError):
@@ -42,7 +43,7 @@ def resolve(name_or_path: str | Path, kind: str) -> Path:
         return path
     path = data_dir(kind) / f"{text}.toml"
     if not path.is_file():
-        raise InputError(text, "", f"no shipped {kind[:-1]} of that name", ", ".join(shipped(kind)))
+        raise InputError(text, "", f"no shipped {_SINGULAR[kind]} of that name", ", ".join(shipped(kind)))
     return path
 
 

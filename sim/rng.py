@@ -77,3 +77,8 @@ def normal_pair(key: np.uint64, week: int, entity: int, purpose: int) -> tuple[f
     r = np.sqrt(-2.0 * np.log(u1))
     angle = _TWO_PI * u2
     return r * np.cos(angle), r * np.sin(angle)
+
+
+def replication_key(seed: int, replication: int) -> np.uint64:
+    """:func:`stream` for callers in Python: typed so that it can be handed back to the rules."""
+    return np.uint64(stream(seed, replication))

@@ -65,6 +65,7 @@ WORLD_FIELDS = (
     ("history", np.float64, (HISTORY,), "ring buffer of tension, indexed by week % HISTORY"),
     ("warned_week", np.int64, (), "week of the Joint Office's first warning, -1 if none"),
     ("onset_week", np.int64, (), "week of the first atrocity onset, -1 if none"),
+    ("episodes", np.int64, (), "atrocity onsets so far (a start in atrocity counts as none)"),
     ("atrocity_weeks", np.int64, (), "weeks spent in atrocity"),
     ("peak_phase", np.int64, (), "highest phase reached (recovery not counted)"),
     ("first_response", np.int64, (3,), "first week an instrument of each pillar was active, -1 if none"),
@@ -123,6 +124,7 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
             x.history[h] = s.tension0
         x.warned_week = -1
         x.onset_week = -1
+        x.episodes = 0
         x.atrocity_weeks = 0
         x.peak_phase = s.phase0 if s.phase0 != Phase.RECOVERY else Phase.STABLE
         x.vetoes = 0

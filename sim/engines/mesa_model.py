@@ -21,7 +21,7 @@ from sim.engines.agents import (
     StateAgent,
 )
 from sim.model_inputs import model_inputs
-from sim.rng import stream
+from sim.rng import replication_key
 from sim.rules.outcomes import OUTCOMES, TRAJECTORY, summarise
 from sim.scenario import Scenario
 from sim.state import new_world, reset_world
@@ -50,7 +50,7 @@ class R2PModel(mesa.Model):
         self.scenario = scenario
         self.strategy_spec = strategy
         self.region, self.params, self.strategy, self.table, self.weeks = model_inputs(scenario, strategy, weeks)
-        self.key = np.uint64(stream(seed, replication))
+        self.key = replication_key(seed, replication)
         self.week = 0
         n = len(scenario.states)
         self.world = new_world(n)

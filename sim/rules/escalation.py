@@ -77,9 +77,13 @@ def onset_hazard(i: int, region: Region, w: World, p: np.ndarray) -> float:
 
 
 @rule
-def episode_severity(i: int, week: int, key: np.uint64, p: np.ndarray) -> float:
-    """Severity of a new episode: Pareto(alpha) above 1, capped (heavy-tailed tolls, S6)."""
-    u = uniform(key, week, i, Purpose.SEVERITY, 0)
+def episode_severity(i: int, episode: int, key: np.uint64, p: np.ndarray) -> float:
+    """Severity of state ``i``'s ``episode``-th episode: Pareto(alpha) above 1, capped (S6).
+
+    Keyed by the episode's number, not its week, so an episode that a strategy delays keeps its
+    severity (common random numbers).
+    """
+    u = uniform(key, 0, i, Purpose.SEVERITY, episode)
     return min((1.0 - u) ** (-1.0 / p[P.SEVERITY_ALPHA]), p[P.SEVERITY_CAP])
 
 
@@ -112,7 +116,8 @@ def change_phase(i: int, week: int, key: np.uint64, region: Region, w: World, p:
         new = Phase.STABLE
 
     if new == Phase.ATROCITY and phase != Phase.ATROCITY:
-        w[i].severity = episode_severity(i, week, key, p)
+        w[i].episodes += 1
+        w[i].severity = episode_severity(i, w[i].episodes, key, p)
         if w[i].onset_week < 0:
             w[i].onset_week = week
     w[i].phase_weeks = 0 if new != phase else w[i].phase_weeks + 1

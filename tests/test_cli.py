@@ -1,0 +1,132 @@
+"""The ``r2p`` command: results, listings, and one-line errors for every kind of bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.config import REPO_ROOT
+
+SCENARIO = (REPO_ROOT / "scenarios" / "fragile_region.toml").read_text()
+STRATEGY = (REPO_ROOT / "strategies" / "early_prevention.toml").read_text()
+
+
+def _error_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    try:
+        status = main(argv)
+    except SystemExit as stop:
+        status = stop.code
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+def test_run_prints_summary_and_writes_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "result.parquet"
+    assert main(["run", "fragile_region", "--strategy", "early_prevention", "--reps", "200", "--seed", "3",
+                 "--out", str(out)]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "95% CI" in text and "deaths" in text and "200 replications" in text
+    table = pd.read_parquet(out)
+    assert len(table) == 200 and table["replication"].tolist() == list(range(200))
+    assert [p.name for p in tmp_path.iterdir()] == ["result.parquet"], "no temporary files left behind"
+
+
+def test_mesa_engine_and_veto_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "fragile_region", "--strategy", "reactive_coercion", "--reps", "3", "--engine", "mesa",
+                 "--veto-restraint"]) == 0  # fmt: skip
+    assert "veto restraint on" in capsys.readouterr().out
+
+
+def test_listings_name_every_shipped_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios"]) == 0
+    assert "fragile_region" in capsys.readouterr().out
+    assert main(["strategies"]) == 0
+    listed = capsys.readouterr().out
+    for preset in ("no_response", "pillar1_only", "early_prevention", "reactive_coercion", "three_pillar_flexible"):
+        assert preset in listed
+
+
+SCENARIO_ERRORS = {
+    "unknown key": (SCENARIO.replace("weeks = 104", "weeks = 104\ncolour = 'red'"), "scenario.colour", "weeks"),
+    "wrong type": (SCENARIO.replace("weeks = 104", "weeks = 'long'"), "scenario.weeks", "an integer"),
+    "out of range": (SCENARIO.replace("vulnerable_share = 0.12", "vulnerable_share = 1.5"),
+                     "states[0].vulnerable_share", "from 0 to 1"),
+    "bad choice": (SCENARIO.replace('leadership = "resilient"', 'leadership = "strong"', 1),
+                   "states[0].leadership", "resilient, divided, determined"),
+    "unknown neighbour": (SCENARIO.replace('"Eastmarch", "Westvale", "Highmoor"]', '"Atlantis"]'),
+                          "states[0].neighbours", "Northland"),
+    "unknown model parameter": (SCENARIO + "\n[model]\nshock_size = 2\n", "model.shock_size", "shock_sd"),
+    "model parameter out of range": (SCENARIO + "\n[model]\nshock_sd = 7\n", "model.shock_sd", "from 0 to 0.5"),
+    "invalid TOML": (SCENARIO.replace("[scenario]", "[scenario"), "invalid TOML", ""),
+    "missing table": ("[warning]\nnoise = 0.1\n", "scenario: missing", ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SCENARIO_ERRORS)
+def test_bad_scenario_file_gives_one_line(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, field, allowed = SCENARIO_ERRORS[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    out = tmp_path / "out.parquet"
+    line = _error_line(capsys, ["run", str(path), "--reps", "5", "--out", str(out)])
+    assert str(path) in line and field in line and allowed in line
+    assert not out.exists()
+
+
+STRATEGY_ERRORS = {
+    "unknown instrument": (STRATEGY + "\n[instruments.airstrikes]\ntrigger = 0.5\n", "instruments.airstrikes",
+                           "mediation"),
+    "wrong type": (STRATEGY.replace("delay = 1", "delay = 1.5", 1), "pillar1.delay", "an integer"),
+    "trigger out of range": (STRATEGY.replace("trigger = 0.35", "trigger = 1.35"), "pillar1.trigger", "from 0 to 1"),
+    "unknown key": (STRATEGY.replace("[pillar1]", "[pillar1]\nspeed = 3"), "pillar1.speed", "enabled"),
+    "bad switch": (STRATEGY.replace('name = "early_prevention"', 'name = "x"\nveto_restraint = "yes"'),
+                   "strategy.veto_restraint", "true, false"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", STRATEGY_ERRORS)
+def test_bad_strategy_file_gives_one_line(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, field, allowed = STRATEGY_ERRORS[case]
+    path = tmp_path / "bad_strategy.toml"
+    path.write_text(text)
+    line = _error_line(capsys, ["run", "fragile_region", "--strategy", str(path), "--reps", "5"])
+    assert str(path) in line and field in line and allowed in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run", "no_such_scenario"], "no shipped scenario of that name; allowed: fragile_region"),
+        (["run", "missing/file.toml"], "missing/file.toml: file not found"),
+        (["run", "fragile_region", "--strategy", "do_everything"], "no shipped strategy of that name"),
+        (["run", "fragile_region", "--strategy", "early_prevention+magic"], "allowed: +veto_restraint"),
+        (["run", "fragile_region", "--reps", "-5"], "--reps: '-5' is not allowed; allowed: a whole number"),
+        (["run", "fragile_region", "--reps", "lots"], "--reps: 'lots' is not allowed"),
+        (["run", "fragile_region", "--seed", "-1"], "--seed: '-1' is not allowed"),
+        (["run", "fragile_region", "--engine", "netlogo"], "--engine: invalid choice"),
+        (["run", "fragile_region", "--out", "result.csv"], "allowed: a file name ending in .parquet"),
+    ],
+)
+def test_bad_flags_give_one_line(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert expected in _error_line(capsys, argv)
+
+
+def test_installed_command_reports_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCENARIO.replace("capacity = 0.7\ntension", "capacity = -1\ntension", 1))
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == f"r2p: error: {bad}: states[0].capacity: -1 is out of range; allowed: a number from 0 to 1"
+    )

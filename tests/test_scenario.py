@@ -1,0 +1,56 @@
+"""Scenarios: shipped files load and say they are stylised; the region layout is consistent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim.concepts import Phase
+from sim.config import REPO_ROOT, shipped
+
+
+@pytest.mark.parametrize("name", shipped("scenarios"))
+def test_shipped_scenarios_load_and_are_labelled(name: str) -> None:
+    scenario = sim.load_scenario(name)
+    assert scenario.states and scenario.weeks > 0
+    text = (REPO_ROOT / "scenarios" / f"{name}.toml").read_text().lower()
+    assert "fictional" in text or "stylised" in text, "every scenario says it is not a real-world forecast"
+
+
+def test_fragile_region_is_the_classroom_default(fragile_region: sim.Scenario) -> None:
+    assert 10 <= len(fragile_region.states) <= 14
+    assert {b.kind for b in fragile_region.bodies} == {"regional", "subregional"}
+    assert any(s.patron for s in fragile_region.states)
+    assert {s.leadership for s in fragile_region.states} == {"resilient", "divided", "determined"}
+
+
+def test_borders_are_symmetric_and_sorted(fragile_region: sim.Scenario) -> None:
+    region = fragile_region.region()
+    for i in range(len(region)):
+        mine = list(region[i]["neighbours"][: region[i]["degree"]])
+        assert mine == sorted(mine)
+        for j in mine:
+            assert i in region[j]["neighbours"][: region[j]["degree"]]
+
+
+def test_initial_phase_follows_tension_thresholds(fragile_region: sim.Scenario) -> None:
+    phases = fragile_region.region()["phase0"]
+    tensions = fragile_region.region()["tension0"]
+    assert np.all(phases[tensions < 0.35] == Phase.STABLE)
+    assert np.all(phases[tensions >= 0.6] == Phase.CRISIS)
+
+
+def test_parameter_overrides_are_checked(fragile_region: sim.Scenario) -> None:
+    changed = fragile_region.with_params(shock_sd=0.05)
+    assert changed.parameter_vector()[sim.parameters.P.SHOCK_SD] == 0.05
+    with pytest.raises(sim.InputError, match=r"shock_sd.*from 0 to 0\.5"):
+        fragile_region.with_params(shock_sd=3.0)
+    with pytest.raises(sim.InputError, match="unknown model parameter"):
+        fragile_region.with_params(bravery=1.0)
+
+
+def test_with_state_names_the_state(fragile_region: sim.Scenario) -> None:
+    assert fragile_region.with_state("Highmoor", leadership="divided").states[4].leadership == "divided"
+    with pytest.raises(sim.InputError, match="no state 'Atlantis'"):
+        fragile_region.with_state("Atlantis", leadership="divided")

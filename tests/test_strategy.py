@@ -1,0 +1,49 @@
+"""Strategies: presets, suffixes, pillar tables and per-instrument settings."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from sim.concepts import INSTRUMENTS, Pillar
+from sim.strategy import presets
+
+PRESETS = ["no_response", "pillar1_only", "early_prevention", "reactive_coercion", "three_pillar_flexible"]
+
+
+def test_the_five_presets_ship() -> None:
+    assert set(PRESETS) <= set(presets())
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_each_preset_works_with_and_without_veto_restraint(name: str) -> None:
+    plain = sim.load_strategy(name)
+    restrained = sim.load_strategy(f"{name}+veto_restraint")
+    assert not plain.veto_restraint and restrained.veto_restraint
+    assert plain.settings == restrained.settings
+
+
+def test_presets_use_the_pillars_they_say() -> None:
+    pillars = {name: {INSTRUMENTS[k].pillar for k, s in enumerate(sim.load_strategy(name).settings) if s.enabled}
+               for name in PRESETS}  # fmt: skip
+    assert pillars["no_response"] == set()
+    assert pillars["pillar1_only"] == {Pillar.I}
+    assert pillars["reactive_coercion"] == {Pillar.III}
+    assert pillars["early_prevention"] == {Pillar.I, Pillar.II, Pillar.III}
+    assert pillars["three_pillar_flexible"] == {Pillar.I, Pillar.II, Pillar.III}
+
+
+def test_instrument_tables_override_pillar_tables() -> None:
+    flexible = sim.load_strategy("three_pillar_flexible")
+    settings = dict(zip([i.name for i in INSTRUMENTS], flexible.settings, strict=True))
+    assert settings["targeted_sanctions"].trigger == 0.60 and settings["targeted_sanctions"].delay == 3
+    assert settings["chapter7_force"].trigger == 0.75 and settings["chapter7_force"].delay == 6
+
+
+def test_with_instrument_and_with_pillar() -> None:
+    nothing = sim.load_strategy("no_response")
+    one = nothing.with_instrument("mediation", enabled=True, trigger=0.3)
+    assert one.enabled == ["mediation"]
+    assert nothing.with_pillar(2, enabled=True).enabled == [i.name for i in INSTRUMENTS if i.pillar == Pillar.II]
+    with pytest.raises(sim.InputError, match="no instrument 'bombing'"):
+        nothing.with_instrument("bombing", enabled=True)
