@@ -36,7 +36,7 @@ PARAMETERS: tuple[Param, ...] = (
     # --- tension dynamics -------------------------------------------------------------------
     Param("tension_reversion", 0.04, "1/week", 0, 1, _A, "pull of tension toward its baseline"),
     Param("baseline_tension", 0.22, "0..1", 0, 1, _A, "baseline tension of a state with no risk factor"),
-    Param("risk_baseline_weight", 0.05, "per unit log-odds", 0, 1, _A,
+    Param("risk_baseline_weight", 0.015, "per unit log-odds", 0, 1, _A,
           "rise of baseline tension per unit of risk-factor log-odds"),
     Param("shock_sd", 0.03, "tension/week", 0, 0.5, _A, "standard deviation of weekly exogenous shocks"),
     Param("shock_resilient", 0.8, "x shock_sd", 0, 5, _A, "shock multiplier, resilient leadership"),
@@ -56,7 +56,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("threshold_crisis", 0.60, "0..1", 0, 1, _A, "tension at which a state enters 'crisis'"),
     Param("hysteresis", 0.05, "0..1", 0, 0.5, _A, "drop below a threshold needed to step down the ladder"),
     Param("threshold_end", 0.40, "0..1", 0, 1, _A, "tension below which an atrocity episode ends"),
-    Param("onset_hazard", 0.0006, "1/week", 0, 1, "assumption, tuned toward S7",
+    Param("onset_hazard", 0.008, "1/week", 0, 1,
+          "assumption, tuned: a state with no risk factor and divided leadership has ~1.3 %/year (S7)",
           "weekly onset hazard at the crisis threshold, no risk factor, divided leadership"),
     Param("onset_slope", 5.0, "per unit tension", 0, 50, _A, "log-hazard slope in tension"),
     Param("or_prior_atrocity", 1.6, "odds ratio", 0, 20, _EWP, "prior mass killing"),
