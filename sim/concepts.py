@@ -131,7 +131,7 @@ INSTRUMENTS: tuple[Instrument, ...] = tuple(
         ("preventive_deployment", _II, _R, False, True, False,
          0.006, 0.000, 1.00, 0.10, 0.1, 10.0, 0.0,
          "consent-based preventive deployment (collective military assistance)"),
-        ("peacebuilding_funding", _II, _R, False, True, False,
+        ("peacebuilding_funding", _II, _J, False, True, False,
          0.004, 0.008, 0.00, 0.00, 0.0, 1.5, 0.0,
          "Peacebuilding Commission and Fund support"),
         ("council_statement", _III, _C, True, False, True,

@@ -4,6 +4,8 @@ Numba's on-disk cache checks only the source file of the function it caches, not
 the functions it calls, so an edited rule could leave a stale compiled kernel behind. The cache
 therefore lives in a folder named after a fingerprint of all of ``sim``'s source: any edit gives
 a fresh cache. ``NUMBA_CACHE_DIR``, if set, is respected as given.
+
+Import this module before Numba is imported anywhere else (``import sim`` does).
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ import os
 from functools import partial
 from pathlib import Path
 
-import numba
+# Intel SVML would give vectorised loops in the kernel other last bits for exp, log, sin and cos
+# than the scalar calls the Mesa engine makes; without it both use the same libm.
+os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
+
+import numba  # after the SVML switch
 from numba import njit
 
 

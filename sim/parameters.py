@@ -118,7 +118,7 @@ PARAMETERS: tuple[Param, ...] = (
           "share of warning noise removed by a fully active civil society"),
     # --- Security Council and General Assembly ------------------------------------------------
     Param("deliberation_weeks", 2, "weeks", 0, 52, _A, "Council deliberation before a vote", integer=True),
-    Param("retable_weeks", 4, "weeks", 0, 52, _A, "weeks before a failed draft is tabled again",
+    Param("retable_weeks", 4, "weeks", 0, 52, _A, "weeks before a failed draft is tabled again or a refused offer of help is renewed",
           integer=True),
     Param("assembly_delay", 6, "weeks", 0, 52, _A,
           "weeks from deadlock to a General Assembly recommendation (Uniting for Peace)", integer=True),

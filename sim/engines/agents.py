@@ -139,5 +139,8 @@ class JointOffice(Decider):
 
 
 class CivilSociety(Decider):
-    """Civil society: monitoring (less warning noise), advocacy (Council pressure), survivor
-    networks (less recurrence) and divestment campaigns."""
+    """Civil society: decides divestment campaigns.
+
+    Its monitoring (less warning noise), advocacy (Council pressure) and survivor networks (less
+    recurrence) act through each state's fixed ``civil_society`` strength in the rules.
+    """

@@ -13,10 +13,8 @@ from sim.concepts import Leadership, Phase
 from sim.jit import rule
 from sim.parameters import P
 from sim.rng import Purpose, normal_pair, uniform
+from sim.rules.protection import deterrence, protection_share
 from sim.state import HISTORY, Region, World
-
-MAX_DETERRENCE = 0.95
-"""Deterrence never removes a hazard entirely (assumption)."""
 
 
 @rule
@@ -52,7 +50,7 @@ def update_tension(i: int, week: int, region: Region, w: World, p: np.ndarray) -
     if t > p[P.THRESHOLD_CRISIS] or w[i].phase == Phase.ATROCITY:
         drift += p[P.SELF_REINFORCEMENT] * t
     if lead == Leadership.DETERMINED and t > p[P.THRESHOLD_TENSION]:
-        drift += p[P.INCITEMENT] * (1.0 - min(w[i].deterrence, MAX_DETERRENCE))
+        drift += p[P.INCITEMENT] * (1.0 - deterrence(i, w))
     drift += contagion(i, region, w, p) - w[i].relief
     shock = p[P.SHOCK_SD] * p[P.SHOCK_RESILIENT + lead] * w[i].shock
     t = min(max(t + drift + shock, 0.0), 1.0)
@@ -69,7 +67,7 @@ def onset_hazard(i: int, region: Region, w: World, p: np.ndarray) -> float:
         * p[P.HAZARD_RESILIENT + region[i].leadership]
         * np.exp(p[P.ONSET_SLOPE] * (w[i].tension - p[P.THRESHOLD_CRISIS]))
         * (1.0 - p[P.CAPACITY_HAZARD_CUT] * w[i].capacity)
-        * (1.0 - min(w[i].deterrence, MAX_DETERRENCE))
+        * (1.0 - deterrence(i, w))
     )
     if w[i].phase == Phase.RECOVERY:
         h *= p[P.RECURRENCE_FACTOR] * (1.0 - p[P.SURVIVOR_NETWORKS] * region[i].civil_society)
@@ -97,8 +95,7 @@ def change_phase(i: int, week: int, key: np.uint64, region: Region, w: World, p:
         if t >= p[P.THRESHOLD_TENSION]:
             new = Phase.TENSION
     elif phase == Phase.ATROCITY:
-        protection = 1.0 - np.exp(-w[i].protection)
-        response = min(w[i].deterrence, 1.0) + protection
+        response = deterrence(i, w) + protection_share(i, region, w, p)
         end = p[P.END_HAZARD] + p[P.END_RESPONSE] * response
         if t < p[P.THRESHOLD_END] or uniform(key, week, i, Purpose.EPISODE_END, 0) < end:
             new = Phase.RECOVERY

@@ -7,22 +7,8 @@ import numpy as np
 from sim.concepts import Phase
 from sim.jit import rule
 from sim.parameters import P
-from sim.rules.escalation import MAX_DETERRENCE
+from sim.rules.protection import deterrence, protection_share
 from sim.state import Region, World
-
-
-@rule
-def protection_share(i: int, region: Region, w: World, p: np.ndarray) -> float:
-    """Share of killing prevented by protection presence and, against non-state groups, capacity.
-
-    A state perpetrator blunts outside protection (Hultman, Kathman & Shannon 2013); the
-    state's own capacity protects only against a non-state perpetrator.
-    """
-    if region[i].state_led:
-        dose = w[i].protection * p[P.STATE_PERPETRATOR_PROTECTION]
-    else:
-        dose = w[i].protection + p[P.CAPACITY_PROTECTION] * w[i].capacity
-    return 1.0 - np.exp(-dose)
 
 
 @rule
@@ -38,7 +24,7 @@ def suffer_harm(i: int, region: Region, w: World, p: np.ndarray) -> None:
         p[P.INTENSITY_RESILIENT + lead]
         * (0.5 + w[i].tension)
         * w[i].severity
-        * (1.0 - min(w[i].deterrence, MAX_DETERRENCE))
+        * (1.0 - deterrence(i, w))
     )
     protected = protection_share(i, region, w, p)
     kill = p[P.KILL_RATE] * p[P.KILL_GENOCIDE + crime] * intensity * (1.0 - protected)
