@@ -118,8 +118,8 @@ PARAMETERS: tuple[Param, ...] = (
           "share of warning noise removed by a fully active civil society"),
     # --- Security Council and General Assembly ------------------------------------------------
     Param("deliberation_weeks", 2, "weeks", 0, 52, _A, "Council deliberation before a vote", integer=True),
-    Param("retable_weeks", 4, "weeks", 0, 52, _A, "weeks before a failed draft is tabled again or a refused offer of help is renewed",
-          integer=True),
+    Param("retable_weeks", 4, "weeks", 0, 52, _A,
+          "weeks before a failed draft is tabled again or a refused offer of help is renewed", integer=True),
     Param("assembly_delay", 6, "weeks", 0, 52, _A,
           "weeks from deadlock to a General Assembly recommendation (Uniting for Peace)", integer=True),
     Param("assembly_effect", 0.5, "x effect", 0, 1, _A, "strength of an Assembly recommendation vs a resolution"),

@@ -47,7 +47,7 @@ class R2PModel(mesa.Model):
         self, scenario: Scenario, strategy: Strategy, seed: int = 0, replication: int = 0, weeks: int | None = None
     ) -> None:
         super().__init__(rng=np.random.default_rng([seed, replication]))
-        self.scenario = scenario
+        self.scenario_spec = scenario
         self.strategy_spec = strategy
         self.region, self.params, self.strategy, self.table, self.weeks = model_inputs(scenario, strategy, weeks)
         self.key = replication_key(seed, replication)
