@@ -132,9 +132,6 @@ def parse_strategy(data: dict, file: str | Path) -> Strategy:
     return Strategy(name, description, tuple(settings), source=str(file), **switches)
 
 
-SUFFIXES = {"veto_restraint": "veto_restraint", "uniting_for_peace": "uniting_for_peace"}
-
-
 def load_strategy(name_or_path: str | Path) -> Strategy:
     """Load and validate a preset (by name, optionally with ``+veto_restraint`` or
     ``+uniting_for_peace``) or a strategy file (by path).
@@ -148,9 +145,10 @@ def load_strategy(name_or_path: str | Path) -> Strategy:
     path = resolve(base, "strategies")
     strategy = parse_strategy(read_toml(path), path)
     for suffix in suffixes:
-        if suffix not in SUFFIXES:
-            raise InputError(name_or_path, "", f"unknown suffix '+{suffix}'", ", ".join(f"+{s}" for s in SUFFIXES))
-        strategy = strategy.replace(**{SUFFIXES[suffix]: True}, name=f"{strategy.name}+{suffix}")
+        if suffix not in STRATEGY_SWITCHES:
+            allowed = ", ".join(f"+{s}" for s in STRATEGY_SWITCHES)
+            raise InputError(name_or_path, "", f"unknown suffix '+{suffix}'", allowed)
+        strategy = strategy.replace(**{suffix: True}, name=f"{strategy.name}+{suffix}")
     return strategy
 
 
