@@ -11,6 +11,7 @@ that and a distinct odd-multiplier combination of (entity, purpose, sub-index). 
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
 
 import numpy as np
@@ -25,17 +26,13 @@ _S11 = np.uint64(11)
 _S27 = np.uint64(27)
 _S30 = np.uint64(30)
 _S31 = np.uint64(31)
-_S32 = np.uint64(32)
-_LOW32 = np.uint64(0xFFFFFFFF)
-_TO_UNIT32 = 1.0 / 4294967296.0  # 2**-32
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-_TWO_PI = 6.283185307179586
 
 
 class Purpose(IntEnum):
     """What a variate is for; part of its key so that different uses never share a number."""
 
-    WEEKLY_NOISE = 1  # tension shock and early-warning noise (one Box-Muller pair)
+    WEEKLY_NOISE = 1  # tension shock (sub-index 0) and early-warning noise (sub-index 1)
     ONSET = 2
     SEVERITY = 3
     EPISODE_END = 4
@@ -68,15 +65,67 @@ def uniform(key: np.uint64, week: int, entity: int, purpose: int, sub: int) -> f
     return float(_hash(key, week, entity, purpose, sub) >> _S11) * _TO_UNIT
 
 
+def _ziggurat_tables(layers: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """Layer edges and inner ratios of the ziggurat for the standard normal (Doornik 2005).
+
+    Computed with :mod:`math` (the platform's libm), once, at import.
+    """
+    edges = np.zeros(layers + 1)
+    f = math.exp(-0.5 * _ZIG_R * _ZIG_R)
+    edges[0] = _ZIG_V / f
+    edges[1] = _ZIG_R
+    for i in range(2, layers):
+        edges[i] = math.sqrt(-2.0 * math.log(_ZIG_V / edges[i - 1] + f))
+        f = math.exp(-0.5 * edges[i] * edges[i])
+    return edges, edges[1:] / edges[:-1]
+
+
+_ZIG_R = 3.442619855899  # start of the tail (128 layers)
+_ZIG_V = 9.91256303526217e-3  # area of each layer
+_ZIG_EDGES, _ZIG_RATIOS = _ziggurat_tables()
+_LAYER_BITS = np.uint64(0x7F)
+
+
+@rule
+def _unit(h: np.uint64) -> float:
+    """Uniform in (0, 1] from the top 53 bits of a hash."""
+    return (float(h >> _S11) + 1.0) * _TO_UNIT
+
+
+@rule
+def _normal(h: np.uint64) -> float:
+    """A standard normal variate from the hash ``h`` and hashes derived from it (ziggurat).
+
+    The layer comes from the low 7 bits, the abscissa from the top 53; about 99 % of draws need
+    no more. Rejections and the tail draw further numbers by re-mixing ``h``, so the variate
+    stays a pure function of its key.
+    """
+    while True:
+        layer = int(h & _LAYER_BITS)
+        u = 2.0 * float(h >> _S11) * _TO_UNIT - 1.0
+        if abs(u) < _ZIG_RATIOS[layer]:
+            return u * _ZIG_EDGES[layer]
+        h = _mix(h + _GOLDEN)
+        if layer == 0:
+            while True:  # tail beyond _ZIG_R (Marsaglia 1964)
+                x = math.log(_unit(h)) / _ZIG_R
+                h = _mix(h + _GOLDEN)
+                y = math.log(_unit(h))
+                h = _mix(h + _GOLDEN)
+                if -2.0 * y >= x * x:
+                    return x - _ZIG_R if u < 0.0 else _ZIG_R - x
+        x = u * _ZIG_EDGES[layer]
+        inner = math.exp(-0.5 * (_ZIG_EDGES[layer] ** 2 - x * x))
+        outer = math.exp(-0.5 * (_ZIG_EDGES[layer + 1] ** 2 - x * x))
+        if outer + float(h >> _S11) * _TO_UNIT * (inner - outer) < 1.0:
+            return x
+        h = _mix(h + _GOLDEN)
+
+
 @rule
 def normal_pair(key: np.uint64, week: int, entity: int, purpose: int) -> tuple[float, float]:
-    """Two independent standard normal variates (Box-Muller on the two 32-bit halves of one hash)."""
-    h = _hash(key, week, entity, purpose, 0)
-    u1 = (float(h >> _S32) + 0.5) * _TO_UNIT32
-    u2 = float(h & _LOW32) * _TO_UNIT32
-    r = np.sqrt(-2.0 * np.log(u1))
-    angle = _TWO_PI * u2
-    return r * np.cos(angle), r * np.sin(angle)
+    """Two independent standard normal variates (ziggurat on sub-indices 0 and 1)."""
+    return _normal(_hash(key, week, entity, purpose, 0)), _normal(_hash(key, week, entity, purpose, 1))
 
 
 def replication_key(seed: int, replication: int) -> np.uint64:

@@ -10,7 +10,6 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.engines import kernel
-from sim.engines.mesa_model import R2PModel
 from sim.model_inputs import model_inputs
 from sim.rules.outcomes import OUTCOMES
 from sim.scenario import Scenario, load_scenario
@@ -93,10 +92,12 @@ def simulate(
         values, frames = kernel.run(seed, first, reps, inputs.weeks, inputs.region, inputs.params,
                                     inputs.strategy, inputs.table, trajectories)  # fmt: skip
     else:
+        from sim.engines.mesa_model import R2PModel  # Mesa loads only when its engine is asked for
+
         values = np.empty((reps, len(OUTCOMES)))
         runs = []
         for r in range(reps):
-            model = R2PModel(scenario, strategy, seed, first + r, weeks)
+            model = R2PModel(scenario, strategy, seed, first + r, weeks, collect=trajectories)
             while model.running:
                 model.step()
             values[r] = list(model.outcomes().values())

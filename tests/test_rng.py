@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -48,3 +50,12 @@ def test_uniforms_and_normals_have_the_right_distribution() -> None:
     assert abs(np.mean(z**3)) < 0.03 and abs(np.mean(z**4) - 3) < 0.05
     assert abs(np.corrcoef(z[0::2], z[1::2])[0, 1]) < 0.01
     assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.01
+
+
+def test_normals_follow_the_normal_cdf_into_the_tails() -> None:
+    _, z = _draws(7, 1_000_000)
+    n = len(z)
+    for point in (-4.0, -3.5, -2.5, -1.0, -0.3, 0.0, 0.8, 2.0, 3.0, 3.6, 4.2):
+        expected = 0.5 * (1.0 + math.erf(point / math.sqrt(2.0)))
+        tolerance = 5 * math.sqrt(expected * (1 - expected) / n) + 1e-7
+        assert abs(np.mean(z <= point) - expected) < tolerance, point

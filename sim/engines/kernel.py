@@ -7,6 +7,7 @@ block size.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from numba import prange
 
@@ -134,5 +135,7 @@ def run(
     shape = (reps, weeks + 1, len(TRAJECTORY), n) if trajectories else (1, weeks + 1, len(TRAJECTORY), n)
     frames = np.zeros(shape)
     worlds = np.zeros(((reps + block - 1) // block, n), WORLD)
-    run_block(seed, first, weeks, region, p, strategy, table, out, frames, trajectories, worlds)
+    # Hand out blocks a few at a time, so that a thread slowed by other work does not hold the rest.
+    with numba.parallel_chunksize(4):
+        run_block(seed, first, weeks, region, p, strategy, table, out, frames, trajectories, worlds)
     return out, (frames if trajectories else None)

@@ -41,10 +41,19 @@ class R2PModel(mesa.Model):
         Replication number; replication *r* matches replication *r* of the Numba engine.
     weeks
         Horizon; defaults to the scenario's.
+    collect
+        Record every state's variables each week in ``datacollector`` (needed by
+        :meth:`trajectory`; off, a replication runs about 1.5x faster).
     """
 
     def __init__(
-        self, scenario: Scenario, strategy: Strategy, seed: int = 0, replication: int = 0, weeks: int | None = None
+        self,
+        scenario: Scenario,
+        strategy: Strategy,
+        seed: int = 0,
+        replication: int = 0,
+        weeks: int | None = None,
+        collect: bool = True,
     ) -> None:
         super().__init__(rng=np.random.default_rng([seed, replication]))
         self.scenario_spec = scenario
@@ -73,11 +82,13 @@ class R2PModel(mesa.Model):
         self.civil_society = CivilSociety(self, "Civil society")
         self._assign_portfolios()
 
+        self.collect = collect
         self.datacollector = mesa.DataCollector(
             model_reporters={"week": "week", "deaths": lambda m: float(m.world["deaths"].sum())},
             agenttype_reporters={StateAgent: {name: name for name in TRAJECTORY}},
         )
-        self.datacollector.collect(self)
+        if collect:
+            self.datacollector.collect(self)
 
     def _assign_portfolios(self) -> None:
         """Give each (state, instrument) pair to the one actor that decides it."""
@@ -113,7 +124,8 @@ class R2PModel(mesa.Model):
         self.agents.shuffle_do("decide")
         states.shuffle_do("absorb_effects")
         self.week += 1
-        self.datacollector.collect(self)
+        if self.collect:
+            self.datacollector.collect(self)
         if self.week >= self.weeks:
             self.running = False
 
@@ -125,6 +137,8 @@ class R2PModel(mesa.Model):
 
     def trajectory(self) -> np.ndarray:
         """Collected weeks as an array ``(weeks + 1, len(TRAJECTORY), n_states)``."""
+        if not self.collect:
+            raise ValueError("this model was built with collect=False, so it has no trajectory")
         table = self.datacollector.get_agenttype_vars_dataframe(StateAgent).sort_index()
         values = table[list(TRAJECTORY)].to_numpy(dtype=np.float64)
         return values.reshape(-1, len(self.states), len(TRAJECTORY)).transpose(0, 2, 1)
