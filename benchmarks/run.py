@@ -44,7 +44,6 @@ import numba
 import sim
 from sim.engines import kernel
 from sim.engines.mesa_model import R2PModel
-from sim.jit import jit
 from sim.model_inputs import ModelInputs, model_inputs
 from sim.rng import Purpose, normal_pair, stream, uniform
 from sim.scenario import Scenario
@@ -214,7 +213,7 @@ def time_mesa(scenario: Scenario, strategy: Strategy, reps: int, seed: int = 0) 
     start = time.perf_counter()
     for r in range(reps):
         begin = time.perf_counter()
-        model = R2PModel(scenario, strategy, seed, r)
+        model = R2PModel(scenario, strategy, seed, r, collect=False)
         build += time.perf_counter() - begin
         while model.running:
             model.step()
@@ -222,7 +221,7 @@ def time_mesa(scenario: Scenario, strategy: Strategy, reps: int, seed: int = 0) 
     return (time.perf_counter() - start) / reps, build / reps
 
 
-@jit
+@numba.njit  # not cached: this file is also loaded under another module name by its smoke test
 def draw_like_kernel(seed: int, first: int, reps: int, weeks: int, n: int) -> float:
     """For every replication x week x state, one normal pair and one uniform, summed."""
     total = 0.0

@@ -30,14 +30,16 @@ def draw_shocks(i: int, week: int, key: np.uint64, w: World) -> None:
 
 @rule
 def contagion(i: int, region: Region, w: World, p: np.ndarray) -> float:
-    """Tension flowing into state ``i`` from neighbours in atrocity and their refugees."""
+    """Tension flowing into state ``i`` from neighbours in atrocity and their refugees.
+
+    Refugees leave a neighbour only while it is in atrocity, split evenly among its neighbours.
+    """
     inflow = 0.0
     for e in range(region[i].degree):
         j = region[i].neighbours[e]
         if w[j].phase == Phase.ATROCITY:
-            inflow += p[P.CONTAGION_ATROCITY]
-        refugees = w[j].weekly_displaced / region[j].degree
-        inflow += p[P.CONTAGION_REFUGEES] * refugees / region[i].population
+            refugees = w[j].weekly_displaced / region[j].degree
+            inflow += p[P.CONTAGION_ATROCITY] + p[P.CONTAGION_REFUGEES] * refugees / region[i].population
     return inflow
 
 

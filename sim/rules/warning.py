@@ -40,7 +40,8 @@ def observe(i: int, week: int, region: Region, w: World, p: np.ndarray) -> None:
     perceived = (1.0 - smoothing) * w[i].perceived + smoothing * signal
     w[i].perceived = min(max(perceived, 0.0), 1.0)
     reported = w[i].deaths * (1.0 - bias)
-    quiet = np.exp(-reported / p[P.PRESSURE_SCALE]) * (1.0 - p[P.ADVOCACY] * region[i].civil_society * w[i].perceived)
+    unmoved = np.exp(-reported / p[P.PRESSURE_SCALE]) if reported > 0.0 else 1.0
+    quiet = unmoved * (1.0 - p[P.ADVOCACY] * region[i].civil_society * w[i].perceived)
     w[i].pressure = 1.0 - quiet
     if w[i].warned_week < 0 and w[i].perceived >= p[P.WARNING_THRESHOLD]:
         w[i].warned_week = week
