@@ -142,13 +142,12 @@ class Scenario:
 
 
 def check_param(file: str | Path, where: str, key: str, value: object) -> float:
-    """Check one model-parameter override; return it as a float."""
+    """Check one override of model parameter ``key``, written at field ``where``; return it."""
     if key not in BY_NAME or key in STRATEGY_SWITCHES:
         allowed = ", ".join(p.name for p in PARAMETERS if p.name not in STRATEGY_SWITCHES)
         raise InputError(file, where, "unknown model parameter", allowed)
     spec = BY_NAME[key]
-    checker = Fields({key: value}, file, where.rpartition(".")[0])
-    return float(checker.number(key, spec.low, spec.high, integer=spec.integer))
+    return float(Fields({where: value}, file, "").number(where, spec.low, spec.high, integer=spec.integer))
 
 
 def _state(table: Fields) -> StateSpec:

@@ -93,7 +93,8 @@ class Strategy:
         return [INSTRUMENT_NAMES[k] for k, s in enumerate(self.settings) if s.enabled]
 
 
-def _setting(table: Fields, base: Setting) -> Setting:
+def parse_setting(table: Fields, base: Setting) -> Setting:
+    """Read an instrument setting from ``table``; fields it lacks keep their value in ``base``."""
     setting = Setting(
         enabled=table.boolean("enabled", True),
         trigger=table.number("trigger", 0, 1, base.trigger),
@@ -116,7 +117,7 @@ def parse_strategy(data: dict, file: str | Path) -> Strategy:
     for pillar in Pillar:
         key = f"pillar{int(pillar)}"
         if key in top.data:
-            pillar_setting = _setting(top.table(key), Setting())
+            pillar_setting = parse_setting(top.table(key), Setting())
             for k, ins in enumerate(INSTRUMENTS):
                 if ins.pillar == pillar:
                     settings[k] = pillar_setting
@@ -127,7 +128,7 @@ def parse_strategy(data: dict, file: str | Path) -> Strategy:
         if key not in INSTRUMENT_NAMES:
             raise instruments.error(key, "unknown instrument", ", ".join(INSTRUMENT_NAMES))
         k = INSTRUMENT_NAMES.index(key)
-        settings[k] = _setting(instruments.table(key), settings[k])
+        settings[k] = parse_setting(instruments.table(key), settings[k])
     top.done()
     return Strategy(name, description, tuple(settings), source=str(file), **switches)
 

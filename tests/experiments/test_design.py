@@ -1,0 +1,98 @@
+"""Experiment designs: grids over any scenario or strategy field, checked like input files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.experiments.design import apply_setting, load_experiment
+from sim.parameters import P
+
+HEAD = """[experiment]
+name = "test"
+seed = 3
+reps = 100
+scenarios = ["fragile_region"]
+strategies = ["early_prevention", "no_response"]
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "experiment.toml"
+    path.write_text(text)
+    return path
+
+
+def test_intervention_timing_ships_with_one_point_per_strategy_and_delay() -> None:
+    experiment = load_experiment("intervention_timing")
+    points = experiment.points()
+    assert len(points) == len(experiment.strategies) * 8
+    assert [p.index for p in points] == list(range(len(points)))
+    delays = [dict(p.settings)["strategy.pillar3.delay"] for p in points[:8]]
+    assert delays == [0, 2, 4, 8, 12, 16, 20, 26]
+    third = points[3].strategy
+    assert {s.delay for k, s in enumerate(third.settings) if sim.concepts.INSTRUMENTS[k].pillar == 3} == {8}
+    assert "pillar3.delay=8" in points[3].label
+
+
+def test_grid_is_the_product_in_file_order(tmp_path: Path) -> None:
+    text = HEAD + '[grid]\n"strategy.veto_restraint" = [false, true]\n"scenario.warning.noise" = [0.02, 0.2, 0.4]\n'
+    points = load_experiment(_write(tmp_path, text)).points()
+    assert len(points) == 2 * 2 * 3
+    assert [p.strategy.name for p in points[:6]] == ["early_prevention"] * 6
+    assert [(p.strategy.veto_restraint, p.scenario.params["warning_noise"]) for p in points[:6]] == [
+        (False, 0.02), (False, 0.2), (False, 0.4), (True, 0.02), (True, 0.2), (True, 0.4)]  # fmt: skip
+
+
+def test_every_kind_of_grid_key_reaches_its_field(fragile_region: sim.Scenario) -> None:
+    strategy = sim.load_strategy("no_response")
+    _, s = apply_setting(fragile_region, strategy, "strategy.instruments.mediation.trigger", 0.25)
+    assert s.enabled == [] and s.settings[sim.concepts.INSTRUMENT_NAMES.index("mediation")].trigger == 0.25
+    _, s = apply_setting(fragile_region, strategy, "strategy.pillar2.enabled", True)
+    assert len(s.enabled) == 5
+    _, s = apply_setting(fragile_region, strategy, "strategy.uniting_for_peace", True)
+    assert s.uniting_for_peace
+    sc, _ = apply_setting(fragile_region, strategy, "scenario.model.shock_sd", 0.05)
+    assert sc.parameter_vector()[P.SHOCK_SD] == 0.05
+    sc, _ = apply_setting(fragile_region, strategy, "scenario.warning.delay_weeks", 6)
+    assert sc.parameter_vector()[P.WARNING_DELAY] == 6
+
+
+BAD = {
+    "unknown grid key": ('[grid]\n"strategy.speed" = [1, 2]\n', 'grid."strategy.speed"', "strategy.pillarN.FIELD"),
+    "bad setting field": ('[grid]\n"strategy.pillar1.speed" = [1]\n', 'grid."strategy.pillar1.speed"', "trigger"),
+    "value out of range": ('[grid]\n"strategy.pillar3.delay" = [0, -4]\n', "delay", "from 0 to 520"),
+    "parameter out of range": ('[grid]\n"scenario.model.shock_sd" = [0.1, 9]\n', 'grid."scenario.model.shock_sd"',
+                               "from 0 to 0.5"),
+    "unknown parameter": ('[grid]\n"scenario.model.courage" = [1]\n', 'grid."scenario.model.courage"', "shock_sd"),
+    "not a list": ('[grid]\n"strategy.veto_restraint" = true\n', 'grid."strategy.veto_restraint"', "list"),
+    "wrong switch type": ('[grid]\n"strategy.veto_restraint" = ["yes"]\n', "strategy.veto_restraint", "true, false"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_grid_gives_one_line_naming_file_and_field(case: str, tmp_path: Path) -> None:
+    grid, field, allowed = BAD[case]
+    path = _write(tmp_path, HEAD + grid)
+    with pytest.raises(sim.InputError) as caught:
+        load_experiment(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and field in message and allowed in message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (("reps = 100", "reps = -5"), "experiment.reps"),
+        (("seed = 3", "seed = 'x'"), "experiment.seed"),
+        (('["fragile_region"]', '["atlantis"]'), "experiment.scenarios"),
+        (('"no_response"]', '"do_everything"]'), "experiment.strategies"),
+        (("name = ", "colour = 'red'\nname = "), "experiment.colour"),
+    ],
+)
+def test_bad_experiment_table(change: tuple[str, str], field: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, HEAD.replace(*change))
+    with pytest.raises(sim.InputError, match=field):
+        load_experiment(path)
