@@ -1,4 +1,4 @@
-"""Command line: ``r2p run``, ``r2p scenarios``, ``r2p strategies``.
+"""Command line: ``r2p run``, ``r2p sweep``, ``r2p scenarios``, ``r2p strategies``.
 
 Every input error ends the program with one line on standard error naming the file or flag, the
 field and what is allowed, exit status 2, and nothing written.
@@ -7,14 +7,13 @@ field and what is allowed, exit status 2, and nothing written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sim.config import InputError, shipped
+from sim.experiments.store import write_table
 from sim.scenario import load_scenario
 from sim.simulate import ENGINES, MAX_SEED, simulate
 from sim.strategy import load_strategy
@@ -81,20 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-veto-restraint", dest="veto_restraint", action="store_false", help="the norm does not hold"
     )
 
+    sweep = commands.add_parser("sweep", help="run an experiment design into a results folder (resumable)")
+    sweep.add_argument("experiment", help="shipped experiment name or path to an experiment .toml")
+    sweep.add_argument("--out", type=Path, default=None, help="results folder (default results/NAME)")
+    sweep.add_argument("--reps", type=_whole(1, MAX_REPS), default=None, help="replications per design point")
+    sweep.add_argument("--workers", type=_whole(1, 1024), default=None, help="threads (default: all cores)")
+
     commands.add_parser("scenarios", help="list the shipped scenarios")
     commands.add_parser("strategies", help="list the shipped strategy presets")
     return parser  # fmt: skip
-
-
-def _write_atomically(frame, path: Path) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        frame.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -112,8 +106,18 @@ def _run(args: argparse.Namespace) -> None:
     print(f"{args.reps} replications x {weeks} weeks, seed {args.seed}, {args.engine} engine, {seconds:.2f} s\n")
     print(format_table(summary_table(outcomes)))
     if args.out is not None:
-        _write_atomically(outcomes, args.out)
+        write_table(outcomes, args.out)
         print(f"\nper-replication outcomes: {args.out}")
+
+
+def _sweep(args: argparse.Namespace) -> None:
+    from sim.experiments.design import load_experiment
+    from sim.experiments.sweep import sweep
+
+    experiment = load_experiment(args.experiment)
+    folder = args.out if args.out is not None else Path("results") / experiment.name
+    sweep(experiment, folder, reps=args.reps, workers=args.workers)
+    print(f"results: {folder} (summary.csv, chunks/, design.csv, manifest.json)")
 
 
 def _list(kind: str) -> None:
@@ -129,13 +133,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             _run(args)
+        elif args.command == "sweep":
+            _sweep(args)
         else:
             _list(args.command)
     except InputError as error:
         print(f"r2p: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("r2p: interrupted; nothing written", file=sys.stderr)
+        done = (
+            "finished chunks are kept; run the same command to resume" if args.command == "sweep" else "nothing written"
+        )
+        print(f"\nr2p: interrupted; {done}", file=sys.stderr)
         return 130
     return 0
 

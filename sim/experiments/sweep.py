@@ -1,0 +1,195 @@
+"""Run an experiment design chunk by chunk into a results folder that survives crashes.
+
+Each chunk (a design point and a range of replications) is simulated and written to its own
+Parquet file atomically. Starting the same command again skips the chunks already on disk, so a
+run killed at any moment resumes without redoing or duplicating work, and ends with the same
+files as an uninterrupted run: every replication's numbers depend only on the root seed and its
+number (counter-based random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numba
+import numpy as np
+import pandas as pd
+
+from sim.experiments.design import DesignPoint, Experiment
+from sim.experiments.statistics import MAIN_OUTCOMES, summary_table
+from sim.experiments.store import (
+    CHUNKS,
+    MANIFEST,
+    chunk_path,
+    claim,
+    clear_temporary,
+    git_revision,
+    versions,
+    write_json,
+    write_table,
+)
+from sim.simulate import simulate
+
+CHUNK = 10_000
+"""Replications per chunk file."""
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications ``first .. first + count - 1`` of one design point."""
+
+    point: int
+    first: int
+    count: int
+
+
+def plan(points: int, reps: int, chunk: int = CHUNK) -> list[Chunk]:
+    """All chunks of a design, point by point."""
+    return [Chunk(p, first, min(chunk, reps - first)) for p in range(points) for first in range(0, reps, chunk)]
+
+
+def run_chunk(point: DesignPoint, chunk: Chunk, seed: int, weeks: int | None) -> pd.DataFrame:
+    """Simulate one chunk on the Numba engine; rows carry the design point's number."""
+    table = simulate(point.scenario, point.strategy, chunk.count, seed, first=chunk.first, weeks=weeks)
+    table.insert(0, "point", np.int64(point.index))
+    return table
+
+
+def design_table(points: list[DesignPoint]) -> pd.DataFrame:
+    """One row per design point: number, scenario, strategy, grid settings, label."""
+    rows = []
+    for p in points:
+        row = {"point": p.index, "scenario": p.scenario.name, "strategy": p.strategy.name}
+        row.update({key: value for key, value in p.settings})
+        row["label"] = p.label
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+class Progress:
+    """One status line on standard error: chunks, design points, replications per second, ETA."""
+
+    def __init__(self, total_reps: int, done_reps: int, points: int, stream: TextIO = sys.stderr) -> None:
+        self.total = total_reps
+        self.done = done_reps
+        self.points = points
+        self.stream = stream
+        self.start = time.perf_counter()
+        self.fresh = 0
+
+    def update(self, chunk: Chunk) -> None:
+        """Count a finished chunk and redraw the line."""
+        self.done += chunk.count
+        self.fresh += chunk.count
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = self.fresh / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+        line = (f"point {chunk.point + 1}/{self.points}  replications {self.done:,}/{self.total:,}  "
+                f"{rate:,.0f}/s  ETA {eta:,.0f} s")  # fmt: skip
+        end = "\r" if self.stream.isatty() and self.done < self.total else "\n"
+        print(line, end=end, file=self.stream, flush=True)
+
+
+def sweep(
+    experiment: Experiment,
+    folder: Path,
+    reps: int | None = None,
+    workers: int | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int, int, int], Progress] | None = Progress,
+) -> Path:
+    """Run ``experiment`` into ``folder`` (resuming a run of the same experiment there).
+
+    Parameters
+    ----------
+    reps
+        Replications per design point; defaults to the experiment's.
+    workers
+        Threads for the Numba engine; defaults to all cores. Results do not depend on it.
+    chunk
+        Replications per chunk file.
+
+    Returns
+    -------
+    Path
+        The results folder, holding ``manifest.json``, ``design.csv``, ``chunks/`` (per-replication
+        outcomes, one Parquet file per chunk) and ``summary.csv``.
+    """
+    reps = experiment.reps if reps is None else reps
+    points = experiment.points()
+    identity = {"experiment": experiment.name, "digest": experiment.digest, "reps": reps, "chunk": chunk}
+    manifest = {
+        **identity,
+        "seed": experiment.seed,
+        "source": experiment.source,
+        "points": len(points),
+        "versions": versions(),
+        "git_revision": git_revision(),
+        "started": _now(),
+        "finished": None,
+    }
+    resumed = claim(folder, identity, manifest)
+    clear_temporary(folder)
+    if not resumed:
+        write_table(design_table(points), folder / "design.csv")
+    chunks = plan(len(points), reps, chunk)
+    todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
+    meter = progress(len(points) * reps, sum(c.count for c in chunks) - sum(c.count for c in todo), len(points)) \
+        if progress else None  # fmt: skip
+    threads = numba.get_num_threads()
+    if workers is not None:
+        numba.set_num_threads(workers)
+    try:
+        for c in todo:
+            table = run_chunk(points[c.point], c, experiment.seed, experiment.weeks)
+            write_table(table, chunk_path(folder, c.point, c.first, c.count))
+            if meter:
+                meter.update(c)
+    finally:
+        numba.set_num_threads(threads)
+    write_table(summarise(folder, points), folder / "summary.csv")
+    finished = {**_read_manifest(folder), "finished": _now()}
+    write_json(finished, folder / MANIFEST)
+    return folder
+
+
+def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
+    """Per-replication outcomes of a results folder (of one design point, if given)."""
+    pattern = "point-*.parquet" if point is None else f"point-{point:05d}-*.parquet"
+    files = sorted((folder / CHUNKS).glob(pattern))
+    if not files:
+        return pd.DataFrame()
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def summarise(folder: Path, points: list[DesignPoint]) -> pd.DataFrame:
+    """Per design point and outcome: mean, 95 % CI, quantiles and replications, point by point."""
+    frames = []
+    for p in points:
+        outcomes = read_outcomes(folder, p.index)
+        table = summary_table(outcomes).reset_index()
+        for q in QUANTILES:
+            table[f"q{round(q * 100):02d}"] = [
+                float(outcomes[c].dropna().astype(float).quantile(q)) if outcomes[c].notna().any() else np.nan
+                for c in MAIN_OUTCOMES
+            ]
+        table.insert(0, "point", p.index)
+        table.insert(1, "label", p.label)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _read_manifest(folder: Path) -> dict:
+    return json.loads((folder / MANIFEST).read_text())
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

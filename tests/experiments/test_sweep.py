@@ -1,0 +1,111 @@
+"""Sweeps: chunked results that match direct simulation, resume after a kill, refuse mixing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.experiments.design import load_experiment
+from sim.experiments.sweep import read_outcomes, sweep
+
+EXPERIMENT = """[experiment]
+name = "tiny"
+seed = 5
+reps = {reps}
+scenarios = ["fragile_region"]
+strategies = ["no_response", "early_prevention"]
+
+[grid]
+"strategy.veto_restraint" = [false, true]
+"""
+
+
+def _experiment(tmp_path: Path, reps: int = 250, name: str = "tiny.toml") -> sim.experiments.design.Experiment:
+    path = tmp_path / name
+    path.write_text(EXPERIMENT.format(reps=reps))
+    return load_experiment(path)
+
+
+def test_sweep_writes_every_replication_once_matching_simulate(tmp_path: Path) -> None:
+    experiment = _experiment(tmp_path)
+    folder = sweep(experiment, tmp_path / "out", chunk=100, progress=None)
+    outcomes = read_outcomes(folder)
+    assert len(outcomes) == 4 * 250
+    assert not outcomes.duplicated(["point", "replication"]).any()
+    for point in experiment.points():
+        direct = sim.simulate(point.scenario, point.strategy, 250, seed=experiment.seed)
+        stored = read_outcomes(folder, point.index).drop(columns="point")
+        pd.testing.assert_frame_equal(stored.sort_values("replication").reset_index(drop=True), direct)
+    summary = pd.read_csv(folder / "summary.csv")
+    assert set(summary["point"]) == {0, 1, 2, 3} and (summary.loc[summary["outcome"] == "deaths", "n"] == 250).all()
+    assert len(list((folder / "chunks").glob("*.parquet"))) == 4 * 3
+
+
+def test_resume_redoes_only_what_is_missing(tmp_path: Path) -> None:
+    experiment = _experiment(tmp_path)
+    folder = sweep(experiment, tmp_path / "out", chunk=100, progress=None)
+    files = sorted((folder / "chunks").glob("*.parquet"))
+    before = {f: (f.stat().st_mtime_ns, f.read_bytes()) for f in files}
+    lost = files[5]
+    original = pd.read_parquet(lost)
+    lost.unlink()
+    sweep(experiment, folder, chunk=100, progress=None)
+    assert sorted((folder / "chunks").glob("*.parquet")) == files
+    for f in files:
+        if f != lost:
+            assert f.stat().st_mtime_ns == before[f][0], "finished chunks are not redone"
+    pd.testing.assert_frame_equal(pd.read_parquet(lost), original)
+    assert len(read_outcomes(folder)) == 4 * 250
+
+
+def test_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text(EXPERIMENT.format(reps=40_000))
+    command = [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(tmp_path / "killed")]
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chunks = tmp_path / "killed" / "chunks"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and run.poll() is None and not any(chunks.glob("*.parquet")):
+        time.sleep(0.02)
+    killed_mid_run = run.poll() is None
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    straight = sweep(load_experiment(path), tmp_path / "straight", progress=None)
+    resumed = read_outcomes(tmp_path / "killed").sort_values(["point", "replication"]).reset_index(drop=True)
+    expected = read_outcomes(straight).sort_values(["point", "replication"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(resumed, expected)
+    assert killed_mid_run, "the run finished before it could be killed; use more replications"
+
+
+def test_folder_of_another_run_is_refused(tmp_path: Path) -> None:
+    folder = sweep(_experiment(tmp_path), tmp_path / "out", chunk=100, progress=None)
+    other = _experiment(tmp_path, reps=300, name="other.toml")
+    with pytest.raises(sim.InputError, match="holds another run"):
+        sweep(other, folder, chunk=100, progress=None)
+    with pytest.raises(sim.InputError, match="holds another run"):
+        sweep(_experiment(tmp_path), folder, reps=50, chunk=100, progress=None)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    with pytest.raises(sim.InputError, match="not an empty folder"):
+        sweep(_experiment(tmp_path), busy, progress=None)
+
+
+def test_cli_sweep_bad_experiment_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXPERIMENT.format(reps=-3))
+    assert main(["sweep", str(bad), "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "experiment.reps" in err[0] and str(bad) in err[0]
+    assert not (tmp_path / "never").exists()
