@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, default=None, help="results folder (default results/NAME)")
     sweep.add_argument("--reps", type=_whole(1, MAX_REPS), default=None, help="replications per design point")
     sweep.add_argument("--workers", type=_whole(1, 1024), default=None, help="threads (default: all cores)")
+    sweep.add_argument("--scheduler", default=None, help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
 
     commands.add_parser("scenarios", help="list the shipped scenarios")
     commands.add_parser("strategies", help="list the shipped strategy presets")
@@ -116,7 +117,7 @@ def _sweep(args: argparse.Namespace) -> None:
 
     experiment = load_experiment(args.experiment)
     folder = args.out if args.out is not None else Path("results") / experiment.name
-    sweep(experiment, folder, reps=args.reps, workers=args.workers)
+    sweep(experiment, folder, reps=args.reps, workers=args.workers, scheduler=args.scheduler)
     print(f"results: {folder} (summary.csv, chunks/, design.csv, manifest.json)")
 
 

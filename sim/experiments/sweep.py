@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numba
 import numpy as np
 import pandas as pd
 
+from sim.config import InputError
 from sim.experiments.design import DesignPoint, Experiment
 from sim.experiments.statistics import MAIN_OUTCOMES, summary_table
 from sim.experiments.store import (
@@ -36,6 +37,9 @@ from sim.experiments.store import (
     write_table,
 )
 from sim.simulate import simulate
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 CHUNK = 10_000
 """Replications per chunk file."""
@@ -105,6 +109,7 @@ def sweep(
     workers: int | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int, int, int], Progress] | None = Progress,
+    scheduler: str | None = None,
 ) -> Path:
     """Run ``experiment`` into ``folder`` (resuming a run of the same experiment there).
 
@@ -116,6 +121,9 @@ def sweep(
         Threads for the Numba engine; defaults to all cores. Results do not depend on it.
     chunk
         Replications per chunk file.
+    scheduler
+        Address of a running Dask scheduler (``tcp://host:port``): run the chunks on its workers
+        instead of in this process. Results are the same.
 
     Returns
     -------
@@ -136,6 +144,7 @@ def sweep(
         "started": _now(),
         "finished": None,
     }
+    client = _connect(scheduler) if scheduler is not None else None
     resumed = claim(folder, identity, manifest)
     clear_temporary(folder)
     if not resumed:
@@ -144,21 +153,75 @@ def sweep(
     todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
     meter = progress(len(points) * reps, sum(c.count for c in chunks) - sum(c.count for c in todo), len(points)) \
         if progress else None  # fmt: skip
+
+    def store(c: Chunk, table: pd.DataFrame) -> None:
+        write_table(table, chunk_path(folder, c.point, c.first, c.count))
+        if meter:
+            meter.update(c)
+
+    if client is None:
+        _run_here(todo, points, experiment, workers, store)
+    else:
+        with client:
+            _run_on_cluster(client, todo, points, experiment, store)
+    write_table(summarise(folder, points), folder / "summary.csv")
+    finished = {**_read_manifest(folder), "finished": _now()}
+    write_json(finished, folder / MANIFEST)
+    return folder
+
+
+def _run_here(
+    todo: list[Chunk],
+    points: list[DesignPoint],
+    experiment: Experiment,
+    workers: int | None,
+    store: Callable[[Chunk, pd.DataFrame], None],
+) -> None:
     threads = numba.get_num_threads()
     if workers is not None:
         numba.set_num_threads(workers)
     try:
         for c in todo:
-            table = run_chunk(points[c.point], c, experiment.seed, experiment.weeks)
-            write_table(table, chunk_path(folder, c.point, c.first, c.count))
-            if meter:
-                meter.update(c)
+            store(c, run_chunk(points[c.point], c, experiment.seed, experiment.weeks))
     finally:
         numba.set_num_threads(threads)
-    write_table(summarise(folder, points), folder / "summary.csv")
-    finished = {**_read_manifest(folder), "finished": _now()}
-    write_json(finished, folder / MANIFEST)
-    return folder
+
+
+def warm_up() -> None:
+    """Compile or load the kernel in this process (run once per Dask worker before the chunks)."""
+    from sim.scenario import load_scenario
+    from sim.strategy import load_strategy
+
+    simulate(load_scenario("fragile_region"), load_strategy("no_response"), 1, 0, weeks=1)
+
+
+def _connect(address: str) -> Client:
+    """A client of the Dask scheduler at ``address`` (checked before anything is written)."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at {address!r} ({error})",
+                         "the address of a running dask scheduler, e.g. tcp://127.0.0.1:8786") from None  # fmt: skip
+
+
+def _run_on_cluster(
+    client: Client,
+    todo: list[Chunk],
+    points: list[DesignPoint],
+    experiment: Experiment,
+    store: Callable[[Chunk, pd.DataFrame], None],
+) -> None:
+    """Run the chunks on a Dask cluster; this process writes each result as it arrives."""
+    from distributed import as_completed
+
+    client.run(warm_up)
+    futures = {
+        client.submit(run_chunk, points[c.point], c, experiment.seed, experiment.weeks, pure=False): c for c in todo
+    }
+    for future in as_completed(futures):
+        store(futures[future], future.result())
 
 
 def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:

@@ -109,3 +109,20 @@ def test_cli_sweep_bad_experiment_writes_nothing(tmp_path: Path, capsys: pytest.
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "experiment.reps" in err[0] and str(bad) in err[0]
     assert not (tmp_path / "never").exists()
+
+
+def test_dask_local_cluster_gives_the_same_results(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    experiment = _experiment(tmp_path)
+    here = sweep(experiment, tmp_path / "here", chunk=100, progress=None)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1") as cluster:
+        there = sweep(experiment, tmp_path / "there", chunk=100, progress=None, scheduler=cluster.scheduler_address)
+    for name in sorted(p.name for p in (here / "chunks").glob("*.parquet")):
+        pd.testing.assert_frame_equal(pd.read_parquet(here / "chunks" / name), pd.read_parquet(there / "chunks" / name))
+    assert pd.read_csv(here / "summary.csv").equals(pd.read_csv(there / "summary.csv"))
+
+
+def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(sim.InputError, match="cannot reach a Dask scheduler"):
+        sweep(_experiment(tmp_path), tmp_path / "never", progress=None, scheduler="tcp://127.0.0.1:9")
+    assert not (tmp_path / "never").exists()
