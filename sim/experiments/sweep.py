@@ -234,16 +234,23 @@ def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
 
 
 def summarise(folder: Path, points: list[DesignPoint]) -> pd.DataFrame:
-    """Per design point and outcome: mean, 95 % CI, quantiles and replications, point by point."""
+    """Per design point and outcome: mean, 95 % CI, quantiles and replications.
+
+    Reads one outcome column of one design point at a time, so memory grows with the replications
+    of a single point and column (8 bytes each), not with the whole experiment.
+    """
     frames = []
     for p in points:
-        outcomes = read_outcomes(folder, p.index)
-        table = summary_table(outcomes).reset_index()
-        for q in QUANTILES:
-            table[f"q{round(q * 100):02d}"] = [
-                float(outcomes[c].dropna().astype(float).quantile(q)) if outcomes[c].notna().any() else np.nan
-                for c in MAIN_OUTCOMES
-            ]
+        files = sorted((folder / CHUNKS).glob(f"point-{p.index:05d}-*.parquet"))
+        rows = []
+        for column in MAIN_OUTCOMES:
+            series = pd.concat([pd.read_parquet(f, columns=[column])[column] for f in files], ignore_index=True)
+            row = summary_table(series.to_frame(), (column,)).reset_index()
+            present = series.dropna().astype(float)
+            for q in QUANTILES:
+                row[f"q{round(q * 100):02d}"] = float(present.quantile(q)) if len(present) else np.nan
+            rows.append(row)
+        table = pd.concat(rows, ignore_index=True)
         table.insert(0, "point", p.index)
         table.insert(1, "label", p.label)
         frames.append(table)
