@@ -1,4 +1,4 @@
-"""Command line: ``r2p run``, ``r2p sweep``, ``r2p scenarios``, ``r2p strategies``.
+"""Command line: ``r2p run``, ``sweep``, ``compare``, ``sensitivity``, ``scenarios``, ``strategies``.
 
 Every input error ends the program with one line on standard error naming the file or flag, the
 field and what is allowed, exit status 2, and nothing written.
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.config import InputError, shipped
+from sim.experiments import compare, sensitivity
 from sim.experiments.store import write_table
 from sim.scenario import load_scenario
 from sim.simulate import ENGINES, MAX_SEED, simulate
@@ -87,8 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--workers", type=_whole(1, 1024), default=None, help="threads (default: all cores)")
     sweep.add_argument("--scheduler", default=None, help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
 
-    commands.add_parser("scenarios", help="list the shipped scenarios")
-    commands.add_parser("strategies", help="list the shipped strategy presets")
+    run.set_defaults(handler=_run)
+    sweep.set_defaults(handler=_sweep)
+    compare.add_parser(commands).set_defaults(handler=compare.run)
+    sensitivity.add_parser(commands).set_defaults(handler=sensitivity.run)
+    commands.add_parser("scenarios", help="list the shipped scenarios").set_defaults(handler=_list)
+    commands.add_parser("strategies", help="list the shipped strategy presets").set_defaults(handler=_list)
     return parser  # fmt: skip
 
 
@@ -121,7 +126,8 @@ def _sweep(args: argparse.Namespace) -> None:
     print(f"results: {folder} (summary.csv, chunks/, design.csv, manifest.json)")
 
 
-def _list(kind: str) -> None:
+def _list(args: argparse.Namespace) -> None:
+    kind = args.command
     loader = load_scenario if kind == "scenarios" else load_strategy
     for name in shipped(kind):
         item = loader(name)
@@ -132,12 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``r2p`` command."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            _run(args)
-        elif args.command == "sweep":
-            _sweep(args)
-        else:
-            _list(args.command)
+        args.handler(args)
     except InputError as error:
         print(f"r2p: error: {error}", file=sys.stderr)
         return 2

@@ -150,7 +150,8 @@ def check_param(file: str | Path, where: str, key: str, value: object) -> float:
     return float(Fields({where: value}, file, "").number(where, spec.low, spec.high, integer=spec.integer))
 
 
-def _state(table: Fields) -> StateSpec:
+def parse_state(table: Fields) -> StateSpec:
+    """Read one ``[[states]]`` table."""
     spec = StateSpec(
         name=table.text("name"),
         population=table.number("population", 1, 2e9),
@@ -208,7 +209,7 @@ def parse_scenario(data: dict, file: str | Path) -> Scenario:
     state_tables = top.tables("states")
     if len(state_tables) > MAX_STATES:
         raise InputError(file, "states", f"{len(state_tables)} states", f"at most {MAX_STATES}")
-    states = tuple(_state(t) for t in state_tables)
+    states = tuple(parse_state(t) for t in state_tables)
     bodies = tuple(_body(t) for t in top.tables("bodies")) if "bodies" in top.data else ()
     top.known.append("bodies")
     top.done()

@@ -10,6 +10,7 @@ are dotted paths to any scenario or strategy field and whose values are lists::
     "strategy.veto_restraint" = [false, true]
     "scenario.warning.noise" = [0.04, 0.16]
     "scenario.model.shock_sd" = [0.02, 0.04]
+    "scenario.states.Eastmarch.leadership" = ["resilient", "divided", "determined"]
 
 Design points are the product of scenarios, strategies and grid values, in file order. Every
 point uses the same root seed, so replication *r* sees the same shocks at every point (common
@@ -18,6 +19,7 @@ random numbers across the whole design).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from typing import TypeVar
 from sim.concepts import INSTRUMENT_NAMES, Pillar
 from sim.config import Fields, InputError, read_toml, resolve
 from sim.parameters import STRATEGY_SWITCHES
-from sim.scenario import MAX_WEEKS, WARNING_KEYS, Scenario, check_param, load_scenario
+from sim.scenario import MAX_WEEKS, WARNING_KEYS, Scenario, StateSpec, check_param, load_scenario, parse_state
 from sim.simulate import MAX_SEED
 from sim.strategy import Setting, Strategy, load_strategy, parse_setting
 
@@ -106,27 +108,64 @@ def apply_setting(
         return _with_param(scenario, WARNING_KEYS[rest[1]], value, file, where), strategy
     if head == "scenario" and len(rest) == 2 and rest[0] == "model":
         return _with_param(scenario, rest[1], value, file, where), strategy
+    if head == "scenario" and len(rest) == 3 and rest[0] == "states":
+        return _with_state(scenario, rest[1], rest[2], value, file, where), strategy
     allowed = (
         "strategy.veto_restraint, strategy.uniting_for_peace, strategy.pillarN.FIELD, "
-        "strategy.instruments.NAME.FIELD, scenario.warning.KEY, scenario.model.PARAMETER"
+        "strategy.instruments.NAME.FIELD, scenario.warning.KEY, scenario.model.PARAMETER, "
+        "scenario.states.NAME.FIELD"
     )
     raise InputError(file, where, "names no scenario or strategy field", allowed)
-
-
-def _setting_field(field: str, value: object, file: str | Path, where: str) -> dict[str, object]:
-    if field not in Setting.__dataclass_fields__:
-        allowed = ", ".join(Setting.__dataclass_fields__)
-        raise InputError(file, where, f"{field!r} is not an instrument setting", allowed)
-    parsed = parse_setting(Fields({field: value}, file, where.rpartition(".")[0]), Setting())
-    return {field: getattr(parsed, field)}
 
 
 def _with_param(scenario: Scenario, name: str, value: object, file: str | Path, where: str) -> Scenario:
     return scenario.replace(params={**scenario.params, name: check_param(file, where, name, value)})
 
 
+STATE_FIELDS = tuple(f for f in StateSpec.__dataclass_fields__ if f not in {"name", "neighbours"})
+"""State fields a grid may set (a state's name and borders tie it to the rest of the scenario)."""
+
+
+class _GridFields(Fields):
+    """:class:`Fields` whose errors name the grid key rather than a field of a table."""
+
+    def __init__(self, data: dict, file: str | Path, where: str) -> None:
+        super().__init__(data, file, "")
+        self.grid_key = where
+
+    def path(self, key: str) -> str:
+        return self.grid_key
+
+
+def _setting_field(field: str, value: object, file: str | Path, where: str) -> dict[str, object]:
+    if field not in Setting.__dataclass_fields__:
+        allowed = ", ".join(Setting.__dataclass_fields__)
+        raise InputError(file, where, f"{field!r} is not an instrument setting", allowed)
+    parsed = parse_setting(_GridFields({field: value}, file, where), Setting())
+    return {field: getattr(parsed, field)}
+
+
+def _with_state(scenario: Scenario, name: str, field: str, value: object, file: str | Path, where: str) -> Scenario:
+    """Set one field of state ``name``, checked by the same rules as a scenario's ``[[states]]``."""
+    if name not in scenario.state_names:
+        raise InputError(
+            file, where, f"scenario {scenario.name!r} has no state {name!r}", ", ".join(scenario.state_names)
+        )
+    if field not in STATE_FIELDS:
+        raise InputError(file, where, f"{field!r} is not a state field a grid can set", ", ".join(STATE_FIELDS))
+    state = next(s for s in scenario.states if s.name == name)
+    data = {key: list(v) if isinstance(v, tuple) else v for key, v in dataclasses.asdict(state).items()}
+    data[field] = value
+    checked = parse_state(_GridFields(data, file, where))
+    if checked.severity != 1.0 and checked.phase != "atrocity":
+        raise InputError(file, where, "only a state that starts in atrocity has a severity", 'phase = "atrocity"')
+    return scenario.with_state(name, **{field: getattr(checked, field)})
+
+
 def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
     """Validate a parsed experiment TOML document (``text`` is the file's bytes, for its digest)."""
+    if "sensitivity" in data and "experiment" not in data:
+        raise InputError(file, "", "is a sensitivity analysis, not an experiment design", "r2p sensitivity FILE")
     top = Fields(data, file, "")
     head = top.table("experiment")
     name = head.text("name")
@@ -148,7 +187,8 @@ def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
         if not isinstance(values, list) or not values:
             raise InputError(file, f'grid."{key}"', "expected a non-empty list of values")
         for value in values:
-            apply_setting(scenarios[0], strategies[0], key, value, file)
+            for scenario in scenarios:
+                apply_setting(scenario, strategies[0], key, value, file)
         grid.append((key, tuple(values)))
     top.done()
     count = len(scenarios) * len(strategies)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.config import read_toml, resolve, shipped
 from sim.experiments.design import apply_setting, load_experiment
 from sim.parameters import P
 
@@ -69,6 +70,22 @@ BAD = {
     "unknown parameter": ('[grid]\n"scenario.model.courage" = [1]\n', 'grid."scenario.model.courage"', "shock_sd"),
     "not a list": ('[grid]\n"strategy.veto_restraint" = true\n', 'grid."strategy.veto_restraint"', "list"),
     "wrong switch type": ('[grid]\n"strategy.veto_restraint" = ["yes"]\n', "strategy.veto_restraint", "true, false"),
+    "unknown leadership": ('[grid]\n"scenario.states.Eastmarch.leadership" = ["divided", "weak"]\n',
+                           'grid."scenario.states.Eastmarch.leadership"', "resilient, divided, determined"),
+    "unknown state": ('[grid]\n"scenario.states.Atlantis.leadership" = ["divided"]\n',
+                      'grid."scenario.states.Atlantis.leadership"', "Eastmarch"),
+    "unknown state field": ('[grid]\n"scenario.states.Eastmarch.courage" = [1]\n',
+                            'grid."scenario.states.Eastmarch.courage"', "leadership"),
+    "state name not settable": ('[grid]\n"scenario.states.Eastmarch.name" = ["Westmarch"]\n',
+                                'grid."scenario.states.Eastmarch.name"', "capacity"),
+    "state value out of range": ('[grid]\n"scenario.states.Eastmarch.capacity" = [0.5, 1.5]\n',
+                                 'grid."scenario.states.Eastmarch.capacity"', "from 0 to 1"),
+    "state value wrong type": ('[grid]\n"scenario.states.Eastmarch.tension" = ["high"]\n',
+                               'grid."scenario.states.Eastmarch.tension"', "a number from 0 to 1"),
+    "severity without atrocity": ('[grid]\n"scenario.states.Eastmarch.severity" = [2.0]\n',
+                                  'grid."scenario.states.Eastmarch.severity"', "atrocity"),
+    "too short a state key": ('[grid]\n"scenario.states.Eastmarch" = [1]\n', 'grid."scenario.states.Eastmarch"',
+                              "scenario.states.NAME.FIELD"),
 }  # fmt: skip
 
 
@@ -96,3 +113,54 @@ def test_bad_experiment_table(change: tuple[str, str], field: str, tmp_path: Pat
     path = _write(tmp_path, HEAD.replace(*change))
     with pytest.raises(sim.InputError, match=field):
         load_experiment(path)
+
+
+def test_state_grid_keys_set_one_field_of_one_state(fragile_region: sim.Scenario) -> None:
+    strategy = sim.load_strategy("no_response")
+    before = {s.name: s for s in fragile_region.states}
+    for key, value in [("leadership", "determined"), ("capacity", 0.9), ("patron", "china"),
+                       ("risk_factors", ["coup", "autocracy"]), ("population", 2_000_000)]:  # fmt: skip
+        sc, st = apply_setting(fragile_region, strategy, f"scenario.states.Eastmarch.{key}", value)
+        after = {s.name: s for s in sc.states}
+        expected = tuple(value) if isinstance(value, list) else value
+        assert getattr(after["Eastmarch"], key) == expected and st is strategy
+        assert all(after[n] == before[n] for n in before if n != "Eastmarch")
+    sc, _ = apply_setting(fragile_region, strategy, "scenario.states.Eastmarch.leadership", "determined")
+    eastmarch = sc.state_names.index("Eastmarch")
+    assert sc.region()[eastmarch]["leadership"] == sim.concepts.Leadership.DETERMINED
+    assert fragile_region.region()[eastmarch]["leadership"] == sim.concepts.Leadership.DIVIDED
+
+
+def test_state_grid_key_is_checked_against_every_scenario(tmp_path: Path) -> None:
+    text = HEAD.replace('["fragile_region"]', '["fragile_region", "rwanda_1994"]')
+    path = _write(tmp_path, text + '[grid]\n"scenario.states.Eastmarch.leadership" = ["resilient"]\n')
+    with pytest.raises(sim.InputError, match=r"rwanda_1994.*no state 'Eastmarch'"):
+        load_experiment(path)
+
+
+def test_pillar2_leadership_varies_eastmarch_only() -> None:
+    experiment = load_experiment("pillar2_leadership")
+    points = experiment.points()
+    assert [p.strategy.name for p in points] == ["pillar2_only"] * 3 + ["no_response"] * 3
+    leaderships = [next(s.leadership for s in p.scenario.states if s.name == "Eastmarch") for p in points]
+    assert leaderships == ["resilient", "divided", "determined"] * 2
+    assert "states.Eastmarch.leadership=divided" in points[1].label
+
+
+@pytest.mark.parametrize("name", shipped("experiments"))
+def test_every_shipped_experiment_loads(name: str) -> None:
+    if "sensitivity" in read_toml(resolve(name, "experiments")):
+        pytest.skip("a sensitivity design (r2p sensitivity), not a sweep design")
+    experiment = load_experiment(name)
+    assert experiment.name == name and experiment.description
+    assert len(experiment.points()) >= 2
+    text = Path(experiment.source).read_text()
+    assert text.startswith("# ")
+
+
+def test_pillar2_only_is_a_preset_using_pillar2_alone() -> None:
+    strategy = sim.load_strategy("pillar2_only")
+    assert strategy.name == "pillar2_only" and strategy.description
+    assert strategy.enabled == [i.name for i in sim.concepts.INSTRUMENTS if i.pillar == sim.concepts.Pillar.II]
+    assert {(s.trigger, s.delay) for s in strategy.settings if s.enabled} == {(0.40, 2)}
+    assert sim.load_strategy("pillar2_only+veto_restraint").veto_restraint

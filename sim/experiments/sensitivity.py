@@ -1,0 +1,357 @@
+"""Global sensitivity analysis (Sobol and Morris, via SALib) of one outcome to uncertain inputs.
+
+A sensitivity file has a ``[sensitivity]`` table and one ``[[parameters]]`` table per uncertain
+input; ``key`` is any dotted grid key of an experiment design (see
+:func:`sim.experiments.design.apply_setting`)::
+
+    [sensitivity]
+    name = "fragile_region_uncertainty"
+    scenario = "fragile_region"
+    strategy = "three_pillar_flexible"
+    outcome = "deaths"          # deaths, onset, displaced or atrocity_weeks (mean per sample)
+    reps_per_sample = 500       # replications averaged for each sampled input vector
+    samples = 256               # SALib base N (a power of 2 for Sobol)
+    trajectories = 32           # Morris trajectories (optional; default: samples)
+    seed = 1
+    method = ["sobol", "morris"]
+
+    [[parameters]]
+    key = "scenario.model.shock_sd"
+    low = 0.015
+    high = 0.05
+
+Inputs are uniform on ``[low, high]``; integer fields (delays) are rounded, each whole value
+equally likely. Every sample is simulated with the same root seed, so all samples meet the same
+shocks (common random numbers): differences between samples come from the inputs, not the noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from sim.concepts import INSTRUMENT_NAMES, Pillar
+from sim.config import Fields, InputError, read_toml, resolve
+from sim.experiments.design import apply_setting
+from sim.experiments.store import git_revision, versions, write_atomically, write_json, write_table
+from sim.parameters import BY_NAME, STRATEGY_SWITCHES
+from sim.scenario import WARNING_KEYS, Scenario, load_scenario
+from sim.simulate import MAX_SEED, simulate
+from sim.strategy import Setting, Strategy, load_strategy
+
+T = TypeVar("T")
+
+OUTCOMES = ("deaths", "onset", "displaced", "atrocity_weeks")
+METHODS = ("sobol", "morris")
+MAX_REPS = 10_000_000
+MAX_SAMPLES = 2**20
+MORRIS_LEVELS = 4
+_BOUND = 1e12
+
+
+@dataclass(frozen=True)
+class Input:
+    """One uncertain input: a dotted grid key, uniform on ``[low, high]``."""
+
+    key: str
+    low: float
+    high: float
+    integer: bool
+
+    def bounds(self) -> list[float]:
+        """Bounds of the SALib variable (widened by half a step for integers, so ends are as likely)."""
+        return [self.low - 0.5, self.high + 0.5] if self.integer else [self.low, self.high]
+
+    def value(self, x: float) -> float | int:
+        """The field value for SALib variable ``x``."""
+        if self.integer:
+            return int(min(max(math.floor(x + 0.5), self.low), self.high))
+        return float(min(max(x, self.low), self.high))
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """A validated sensitivity-analysis specification."""
+
+    name: str
+    description: str
+    scenario: Scenario
+    strategy: Strategy
+    outcome: str
+    reps_per_sample: int
+    samples: int
+    trajectories: int
+    seed: int
+    methods: tuple[str, ...]
+    inputs: tuple[Input, ...]
+    digest: str = ""
+    source: str = ""
+
+    def problem(self) -> dict:
+        """The SALib problem definition."""
+        return {
+            "num_vars": len(self.inputs),
+            "names": [i.key for i in self.inputs],
+            "bounds": [i.bounds() for i in self.inputs],
+        }
+
+    def apply(self, x: np.ndarray) -> tuple[Scenario, Strategy]:
+        """Scenario and strategy with the inputs set to the SALib sample row ``x``."""
+        scenario, strategy = self.scenario, self.strategy
+        for item, value in zip(self.inputs, x, strict=True):
+            scenario, strategy = apply_setting(scenario, strategy, item.key, item.value(value), self.source)
+        return scenario, strategy
+
+    def evaluate(self, x: np.ndarray) -> float:
+        """Mean outcome over ``reps_per_sample`` replications at sample row ``x``."""
+        scenario, strategy = self.apply(x)
+        table = simulate(scenario, strategy, self.reps_per_sample, self.seed)
+        return float(table[self.outcome].astype(float).mean())
+
+
+def _kind(key: str) -> str | None:
+    """``"int"``, ``"float"`` or ``"bool"`` for a grid key, ``None`` if it names no known field."""
+    parts = key.split(".")
+    if len(parts) == 2 and parts[0] == "strategy" and parts[1] in STRATEGY_SWITCHES:
+        return "bool"
+    pillar = len(parts) == 3 and parts[1] in {f"pillar{int(p)}" for p in Pillar}
+    instrument = len(parts) == 4 and parts[1] == "instruments" and parts[2] in INSTRUMENT_NAMES
+    if parts[0] == "strategy" and (pillar or instrument) and parts[-1] in Setting.__dataclass_fields__:
+        return {"enabled": "bool", "delay": "int"}.get(parts[-1], "float")
+    name = None
+    if len(parts) == 3 and parts[:2] == ["scenario", "model"]:
+        name = parts[2]
+    elif len(parts) == 3 and parts[:2] == ["scenario", "warning"]:
+        name = WARNING_KEYS.get(parts[2])
+    if name in BY_NAME and name not in STRATEGY_SWITCHES:
+        return "int" if BY_NAME[name].integer else "float"
+    return None
+
+
+def _reraise(error: InputError, file: str | Path, where: str) -> InputError:
+    """The error ``apply_setting`` raised, re-addressed to field ``where`` of the sensitivity file."""
+    text = str(error).removeprefix(f"{file}: ")
+    problem = text.partition(": ")[2] if text.startswith("grid.") else text
+    return InputError(file, where, problem or text)
+
+
+def _check_input(fields: Fields, scenario: Scenario, strategy: Strategy, file: str | Path) -> Input:
+    key = fields.text("key")
+    low = fields.number("low", -_BOUND, _BOUND)
+    high = fields.number("high", -_BOUND, _BOUND)
+    fields.done()
+    kind = _kind(key)
+    if kind is None:
+        try:
+            apply_setting(scenario, strategy, key, low, file)
+        except InputError as error:
+            raise _reraise(error, file, fields.path("key")) from None
+        raise fields.error("key", f"{key!r} is not a numeric field")
+    if kind == "bool":
+        raise fields.error("key", f"{key!r} is true or false, not a number", "a numeric scenario or strategy field")
+    if kind == "int":
+        for name, value in (("low", low), ("high", high)):
+            if float(value) != int(value):
+                raise fields.error(name, f"{value!r} is not a whole number", f"a whole number, as {key} is")
+        low, high = int(low), int(high)
+    if not low < high:
+        raise fields.error("high", f"{high!r} is not greater than low ({low!r})", "high > low")
+    for name, value in (("low", low), ("high", high)):
+        try:
+            apply_setting(scenario, strategy, key, value, file)
+        except InputError as error:
+            raise _reraise(error, file, fields.path(name)) from None
+    return Input(key, float(low), float(high), kind == "int")
+
+
+def _load(loader: Callable[[str], T], name: str, file: str | Path, where: str) -> T:
+    try:
+        return loader(name)
+    except InputError as error:
+        raise InputError(file, where, str(error)) from None
+
+
+def parse_sensitivity(data: dict, file: str | Path, text: bytes = b"") -> Sensitivity:
+    """Validate a parsed sensitivity TOML document (``text``: the file's bytes, for its digest)."""
+    top = Fields(data, file, "")
+    head = top.table("sensitivity")
+    name = head.text("name")
+    description = head.text("description", "")
+    scenario = _load(load_scenario, head.text("scenario"), file, head.path("scenario"))
+    strategy = _load(load_strategy, head.text("strategy"), file, head.path("strategy"))
+    outcome = head.choice("outcome", list(OUTCOMES))
+    reps = head.number("reps_per_sample", 1, MAX_REPS, integer=True)
+    samples = head.number("samples", 2, MAX_SAMPLES, integer=True)
+    trajectories = head.number("trajectories", 2, MAX_SAMPLES, default=samples, integer=True)
+    seed = head.number("seed", 0, MAX_SEED, integer=True)
+    methods = head.names("method", list(METHODS))
+    head.done()
+    if not methods:
+        raise head.error("method", "is empty", ", ".join(METHODS))
+    if "sobol" in methods and samples & (samples - 1):
+        raise head.error("samples", f"{samples} is not a power of 2 (needed by Sobol)", "2, 4, 8, 16, ...")
+    inputs = []
+    for fields in top.tables("parameters"):
+        item = _check_input(fields, scenario, strategy, file)
+        if any(item.key == other.key for other in inputs):
+            raise fields.error("key", f"{item.key!r} is listed twice")
+        inputs.append(item)
+    top.done()
+    digest = hashlib.sha256(text).hexdigest()
+    return Sensitivity(name, description, scenario, strategy, outcome, reps, samples, trajectories, seed,
+                       tuple(methods), tuple(inputs), digest, str(file))  # fmt: skip
+
+
+def load_sensitivity(name_or_path: str | Path) -> Sensitivity:
+    """Load and validate a shipped sensitivity file (by name, from ``experiments/``) or a path.
+
+    Raises
+    ------
+    InputError
+        With one line naming the file, the field and what is allowed.
+    """
+    path = resolve(name_or_path, "experiments")
+    return parse_sensitivity(read_toml(path), path, path.read_bytes())
+
+
+def _evaluate(spec: Sensitivity, samples: np.ndarray, label: str, progress: bool) -> np.ndarray:
+    out = np.empty(len(samples))
+    start = time.perf_counter()
+    step = max(1, len(samples) // 20)
+    for n, row in enumerate(samples):
+        out[n] = spec.evaluate(row)
+        if progress and ((n + 1) % step == 0 or n + 1 == len(samples)):
+            seconds = time.perf_counter() - start
+            print(f"\r{label}: {n + 1}/{len(samples)} samples, {seconds:.0f} s", end="", file=sys.stderr)
+    if progress:
+        print(file=sys.stderr)
+    return out
+
+
+def _sample_table(spec: Sensitivity, samples: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame({i.key: [i.value(x) for x in samples[:, k]] for k, i in enumerate(spec.inputs)})
+    frame[spec.outcome] = y
+    return frame
+
+
+def _sobol(spec: Sensitivity, seed: int, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as sample
+
+    problem = spec.problem()
+    samples = sample.sample(problem, spec.samples, calc_second_order=False, seed=seed)
+    y = _evaluate(spec, samples, "sobol", progress)
+    if np.ptp(y) == 0:
+        s = {key: np.zeros(len(spec.inputs)) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+    else:
+        s = analyze.analyze(problem, y, calc_second_order=False, seed=seed, print_to_console=False)
+    table = pd.DataFrame({"parameter": problem["names"]})
+    for key in ("S1", "S1_conf", "ST", "ST_conf"):
+        table[key] = np.asarray(s[key], dtype=float)
+    return table, _sample_table(spec, samples, y)
+
+
+def _morris(spec: Sensitivity, seed: int, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    problem = spec.problem()
+    samples = sample.sample(problem, spec.trajectories, num_levels=MORRIS_LEVELS, seed=seed)
+    y = _evaluate(spec, samples, "morris", progress)
+    s = analyze.analyze(problem, samples, y, num_levels=MORRIS_LEVELS, seed=seed, print_to_console=False)
+    table = pd.DataFrame({"parameter": problem["names"]})
+    for key in ("mu", "mu_star", "sigma", "mu_star_conf"):
+        table[key] = np.asarray(s[key], dtype=float)
+    return table, _sample_table(spec, samples, y)
+
+
+def _plot(spec: Sensitivity, method: str, table: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [key.split(".", 1)[1] for key in table["parameter"]]
+    x = np.arange(len(labels))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(labels) + 2), 4.5))
+    if method == "sobol":
+        ax.bar(x - 0.2, table["S1"], 0.4, yerr=table["S1_conf"], capsize=3, label="first order (S1)")
+        ax.bar(x + 0.2, table["ST"], 0.4, yerr=table["ST_conf"], capsize=3, label="total order (ST)")
+        ax.set_ylabel(f"Sobol index, share of variance of mean {spec.outcome}")
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.legend()
+    else:
+        ax.bar(x, table["mu_star"], 0.6, yerr=table["mu_star_conf"], capsize=3, label="mu* (95 % CI)")
+        ax.plot(x, table["sigma"], "o", color="black", label="sigma")
+        ax.set_ylabel(f"Morris elementary effect on mean {spec.outcome}\n(per unit range)")
+        ax.legend()
+    ax.set_xticks(x, labels, rotation=20, ha="right")
+    ax.set_xlabel("uncertain input")
+    ax.set_title(f"{spec.name}: {spec.scenario.name} | {spec.strategy.name} ({method})")
+    fig.tight_layout()
+    try:
+        write_atomically(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    finally:
+        plt.close(fig)
+
+
+def run_sensitivity(
+    spec: Sensitivity | str | Path, out_dir: str | Path, progress: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Run the analysis; write ``METHOD.csv``, ``METHOD.png`` and ``METHOD_samples.csv`` per method.
+
+    Returns
+    -------
+    dict[str, pandas.DataFrame]
+        Per method (``"sobol"``, ``"morris"``), one row per input: Sobol ``S1, S1_conf, ST,
+        ST_conf`` or Morris ``mu, mu_star, sigma, mu_star_conf`` (``_conf``: half-width of the
+        95 % bootstrap confidence interval).
+    """
+    spec = spec if isinstance(spec, Sensitivity) else load_sensitivity(spec)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = spec.seed % 2**32  # SALib's generators take 32-bit seeds
+    start = time.perf_counter()
+    tables = {}
+    for method in spec.methods:
+        table, samples = (_sobol if method == "sobol" else _morris)(spec, seed, progress)
+        write_table(table, folder / f"{method}.csv")
+        write_table(samples, folder / f"{method}_samples.csv")
+        _plot(spec, method, table, folder / f"{method}.png")
+        tables[method] = table
+    write_json({"name": spec.name, "digest": spec.digest, "source": spec.source, "seed": spec.seed,
+                "outcome": spec.outcome, "methods": list(spec.methods), "seconds": time.perf_counter() - start,
+                "versions": versions(), "git_revision": git_revision()}, folder / "manifest.json")  # fmt: skip
+    return tables
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``sensitivity`` subcommand to the ``r2p`` subparsers."""
+    parser = commands.add_parser("sensitivity", help="Sobol and Morris sensitivity of an outcome to uncertain inputs")
+    parser.add_argument("file", help="shipped sensitivity name or path to a sensitivity .toml")
+    parser.add_argument("--out", type=Path, default=None, help="results folder (default results/NAME)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run ``r2p sensitivity`` (raises :class:`InputError` on bad input)."""
+    spec = load_sensitivity(args.file)
+    folder = args.out if args.out is not None else Path("results") / spec.name
+    start = time.perf_counter()
+    tables = run_sensitivity(spec, folder)
+    seconds = time.perf_counter() - start
+    print(f"{spec.name}: {spec.scenario.name} | {spec.strategy.name} | outcome mean {spec.outcome}, {seconds:.1f} s")
+    with pd.option_context("display.float_format", "{:.3g}".format, "display.width", 120):
+        for method, table in tables.items():
+            print(f"\n{method}\n{table.to_string(index=False)}")
+    print(f"\nresults: {folder} ({', '.join(f'{m}.csv, {m}.png' for m in tables)})")

@@ -1,0 +1,114 @@
+"""Paired comparisons against a baseline strategy: equal to differences of direct simulations."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.cli import _Parser
+from sim.experiments.compare import add_parser, compare, format_comparison, run
+from sim.experiments.design import load_experiment
+from sim.experiments.statistics import mean_ci
+from sim.experiments.sweep import sweep
+
+REPS = 300
+EXPERIMENT = f"""[experiment]
+name = "tiny_compare"
+seed = 9
+reps = {REPS}
+scenarios = ["fragile_region"]
+strategies = ["early_prevention", "no_response"]
+
+[grid]
+"strategy.veto_restraint" = [false, true]
+"""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[sim.experiments.design.Experiment, Path]:
+    tmp = tmp_path_factory.mktemp("compare")
+    path = tmp / "tiny_compare.toml"
+    path.write_text(EXPERIMENT)
+    experiment = load_experiment(path)
+    return experiment, sweep(experiment, tmp / "out", chunk=100, progress=None)
+
+
+def test_compare_gives_the_paired_differences_of_direct_simulations(
+    results: tuple[sim.experiments.design.Experiment, Path],
+) -> None:
+    experiment, folder = results
+    points = experiment.points()
+    table = compare(folder, "no_response")
+    # early_prevention at points 0 (no restraint) and 1 (restraint); no_response at 2 and 3.
+    assert sorted(set(table["point"])) == [0, 1]
+    assert dict(zip(table["point"], table["baseline_point"], strict=True)) == {0: 2, 1: 3}
+    for point, base in ((0, 2), (1, 3)):
+        mine = sim.simulate(points[point].scenario, points[point].strategy, REPS, seed=experiment.seed)
+        theirs = sim.simulate(points[base].scenario, points[base].strategy, REPS, seed=experiment.seed)
+        for outcome in ("deaths", "displaced", "onset"):
+            row = table[(table["point"] == point) & (table["outcome"] == outcome)].iloc[0]
+            diff = mine[outcome].to_numpy(dtype=float) - theirs[outcome].to_numpy(dtype=float)
+            mean, low, high = mean_ci(diff)
+            assert row["n"] == REPS
+            assert row["difference"] == pytest.approx(mean, rel=1e-12, abs=1e-12)
+            assert (row["ci95_low"], row["ci95_high"]) == pytest.approx((low, high), rel=1e-12, abs=1e-12)
+            assert row["mean"] == pytest.approx(mine[outcome].astype(float).mean())
+    onset = table[table["outcome"] == "onset"]
+    assert ((onset["difference"] >= -1) & (onset["difference"] <= 1)).all()
+
+
+def test_only_replications_present_at_both_points_are_paired(
+    results: tuple[sim.experiments.design.Experiment, Path], tmp_path: Path
+) -> None:
+    experiment, folder = results
+    copy = tmp_path / "partial"
+    (copy / "chunks").mkdir(parents=True)
+    (copy / "design.csv").write_bytes((folder / "design.csv").read_bytes())
+    for chunk in (folder / "chunks").glob("*.parquet"):
+        (copy / "chunks" / chunk.name).write_bytes(chunk.read_bytes())
+    next((copy / "chunks").glob("point-00002-reps-0000000100-*.parquet")).unlink()  # baseline of point 0
+    table = compare(copy, "no_response")
+    assert set(table.loc[table["point"] == 0, "n"]) == {REPS - 100}
+    assert set(table.loc[table["point"] == 1, "n"]) == {REPS}
+    points = experiment.points()
+    mine = sim.simulate(points[0].scenario, points[0].strategy, REPS, seed=experiment.seed)
+    theirs = sim.simulate(points[2].scenario, points[2].strategy, REPS, seed=experiment.seed)
+    keep = ~mine["replication"].between(100, 199)
+    diff = (mine["deaths"] - theirs["deaths"])[keep].to_numpy(dtype=float)
+    row = table[(table["point"] == 0) & (table["outcome"] == "deaths")].iloc[0]
+    assert row["difference"] == pytest.approx(np.mean(diff))
+
+
+def test_unknown_baseline_names_folder_flag_and_strategies(
+    results: tuple[sim.experiments.design.Experiment, Path],
+) -> None:
+    _, folder = results
+    with pytest.raises(sim.InputError) as caught:
+        compare(folder, "pillar1_only")
+    message = str(caught.value)
+    assert "\n" not in message and str(folder) in message and "--baseline" in message
+    assert "early_prevention, no_response" in message
+
+
+def test_a_folder_without_a_design_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(sim.InputError, match="not a results folder"):
+        compare(tmp_path, "no_response")
+
+
+def test_command_prints_the_replications_each_interval_rests_on(
+    results: tuple[sim.experiments.design.Experiment, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, folder = results
+    parser = _Parser(prog="r2p")
+    add_parser(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
+    args = parser.parse_args(["compare", str(folder), "--baseline", "no_response"])
+    assert isinstance(args, argparse.Namespace) and args.command == "compare"
+    run(args)
+    text = capsys.readouterr().out
+    assert text == format_comparison(compare(folder, "no_response")) + "\n"
+    assert "n: paired replications" in text and "point 1:" in text and f"{REPS:>10,}" in text
+    assert "point 2:" not in text
