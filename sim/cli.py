@@ -1,4 +1,4 @@
-"""Command line: ``r2p run``, ``sweep``, ``compare``, ``sensitivity``, ``scenarios``, ``strategies``.
+"""Command line: ``r2p run``, ``sweep``, ``compare``, ``plot``, ``sensitivity``, ``scenarios``, ``strategies``.
 
 Every input error ends the program with one line on standard error naming the file or flag, the
 field and what is allowed, exit status 2, and nothing written.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.config import InputError, shipped
-from sim.experiments import compare, sensitivity
+from sim.experiments import compare, plots, sensitivity
 from sim.experiments.store import write_table
 from sim.scenario import load_scenario
 from sim.simulate import ENGINES, MAX_SEED, simulate
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.set_defaults(handler=_sweep)
     compare.add_parser(commands).set_defaults(handler=compare.run)
     sensitivity.add_parser(commands).set_defaults(handler=sensitivity.run)
+    plots.add_parser(commands).set_defaults(handler=plots.run)
     commands.add_parser("scenarios", help="list the shipped scenarios").set_defaults(handler=_list)
     commands.add_parser("strategies", help="list the shipped strategy presets").set_defaults(handler=_list)
     return parser  # fmt: skip
@@ -123,7 +124,9 @@ def _sweep(args: argparse.Namespace) -> None:
     experiment = load_experiment(args.experiment)
     folder = args.out if args.out is not None else Path("results") / experiment.name
     sweep(experiment, folder, reps=args.reps, workers=args.workers, scheduler=args.scheduler)
-    print(f"results: {folder} (summary.csv, chunks/, design.csv, manifest.json)")
+    report = plots.write_report(folder)
+    print(f"results: {folder} (report.md, plots/, summary.csv, chunks/, design.csv, manifest.json)")
+    print(f"report: {report}")
 
 
 def _list(args: argparse.Namespace) -> None:

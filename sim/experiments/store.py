@@ -16,6 +16,8 @@ from sim.config import REPO_ROOT, InputError
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 PACKAGES = ("r2p-sim", "numpy", "numba", "mesa", "pandas", "pyarrow")
 
 
@@ -24,6 +26,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are ordinary files
         write(Path(temporary))
         os.replace(temporary, path)
     except BaseException:

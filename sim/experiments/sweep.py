@@ -137,7 +137,7 @@ def sweep(
     manifest = {
         **identity,
         "seed": experiment.seed,
-        "source": experiment.source,
+        "source": str(Path(experiment.source).resolve()),
         "points": len(points),
         "versions": versions(),
         "git_revision": git_revision(),
