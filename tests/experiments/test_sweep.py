@@ -126,3 +126,13 @@ def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path: Path) ->
     with pytest.raises(sim.InputError, match="cannot reach a Dask scheduler"):
         sweep(_experiment(tmp_path), tmp_path / "never", progress=None, scheduler="tcp://127.0.0.1:9")
     assert not (tmp_path / "never").exists()
+
+
+def test_one_or_two_workers_write_the_same_results(tmp_path: Path) -> None:
+    experiment = _experiment(tmp_path)
+    one = sweep(experiment, tmp_path / "one", workers=1, chunk=100, progress=None)
+    two = sweep(experiment, tmp_path / "two", workers=2, chunk=100, progress=None)
+    names = sorted(p.name for p in (one / "chunks").glob("*.parquet"))
+    assert names == sorted(p.name for p in (two / "chunks").glob("*.parquet"))
+    for name in names:
+        pd.testing.assert_frame_equal(pd.read_parquet(one / "chunks" / name), pd.read_parquet(two / "chunks" / name))
