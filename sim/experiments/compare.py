@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import InputError
-from sim.experiments.statistics import mean_ci
+from sim.experiments.statistics import format_number, mean_ci
 from sim.experiments.store import CHUNKS
 
 COMPARED = ("deaths", "displaced", "onset")
@@ -111,20 +111,12 @@ def format_comparison(table: pd.DataFrame) -> str:
         lines += ["", f"point {point}: {first['label']}  vs  point {first['baseline_point']} ({first['baseline']})"]
         lines.append(f"  {'outcome':<12}{'mean':>14}{'baseline':>14}{'difference':>14}{'95% CI':>30}{'n':>10}")
         for _, row in rows.iterrows():
-            ci = f"[{_number(row['ci95_low'])}, {_number(row['ci95_high'])}]"
+            ci = f"[{format_number(row['ci95_low'])}, {format_number(row['ci95_high'])}]"
             lines.append(
-                f"  {row['outcome']:<12}{_number(row['mean']):>14}{_number(row['baseline_mean']):>14}"
-                f"{_number(row['difference']):>14}{ci:>30}{int(row['n']):>10,}"
+                f"  {row['outcome']:<12}{format_number(row['mean']):>14}{format_number(row['baseline_mean']):>14}"
+                f"{format_number(row['difference']):>14}{ci:>30}{int(row['n']):>10,}"
             )
     return "\n".join(lines)
-
-
-def _number(x: float) -> str:
-    if math.isnan(x):
-        return "-"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:

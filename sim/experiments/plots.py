@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.config import InputError
+from sim.experiments.statistics import format_number
 from sim.experiments.store import CHUNKS, MANIFEST, write_atomically
 from sim.parameters import P
 from sim.rules.outcomes import TRAJECTORY
@@ -326,9 +326,9 @@ def write_report(folder: Path, reps: int = 200) -> Path:
         "|---:|---|---:|---|---:|",
     ]
     for _, row in deaths.head(MAX_ROWS).iterrows():
-        ci = f"{_number(row['ci95_low'])} to {_number(row['ci95_high'])}"
+        ci = f"{format_number(row['ci95_low'])} to {format_number(row['ci95_high'])}"
         label = str(row["label"]).replace("|", "\\|")
-        lines.append(f"| {row['point']} | {label} | {_number(row['mean'])} | {ci} | {int(row['n']):,} |")
+        lines.append(f"| {row['point']} | {label} | {format_number(row['mean'])} | {ci} | {int(row['n']):,} |")
     if len(deaths) > MAX_ROWS:
         lines.append(f"\nFirst {MAX_ROWS} of {len(deaths)} design points; all are in `{SUMMARY}`.")
     lines += ["", "## Timing", ""]
@@ -348,14 +348,6 @@ def write_report(folder: Path, reps: int = 200) -> Path:
     text = "\n".join(lines).replace("\n\n\n", "\n\n")
     write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return path
-
-
-def _number(x: float) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
 
 
 # --- command line ---------------------------------------------------------------------------------

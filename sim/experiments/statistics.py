@@ -70,13 +70,15 @@ def format_table(table: pd.DataFrame) -> str:
     """Human-readable text of a :func:`summary_table`."""
     lines = [f"{'outcome':<22}{'mean':>14}{'95% CI':>30}{'n':>9}"]
     for name, row in table.iterrows():
-        ci = f"[{_number(row['ci95_low'])}, {_number(row['ci95_high'])}]"
-        lines.append(f"{name:<22}{_number(row['mean']):>14}{ci:>30}{int(row['n']):>9}")
+        ci = f"[{format_number(row['ci95_low'])}, {format_number(row['ci95_high'])}]"
+        lines.append(f"{name:<22}{format_number(row['mean']):>14}{ci:>30}{int(row['n']):>9}")
     return "\n".join(lines)
 
 
-def _number(x: float) -> str:
-    if math.isnan(x):
+def format_number(x: float | None) -> str:
+    """A number for a table: thousands separated above 1,000, three significant digits below,
+    ``-`` for a missing value."""
+    if x is None or math.isnan(x):
         return "-"
     if abs(x) >= 1000:
         return f"{x:,.0f}"
