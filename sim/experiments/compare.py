@@ -20,11 +20,10 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.experiments.statistics import format_number, mean_ci
-from sim.experiments.store import CHUNKS
+from sim.experiments.store import CHUNKS, read_design
 
 COMPARED = ("deaths", "displaced", "onset")
 """Outcomes compared: expected deaths, expected displaced, probability of onset."""
-DESIGN = "design.csv"
 COLUMNS = ["point", "label", "strategy", "baseline_point", "baseline", "outcome", "mean", "baseline_mean",
            "difference", "ci95_low", "ci95_high", "n"]  # fmt: skip
 
@@ -45,7 +44,7 @@ def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -
         If ``folder`` is not a results folder or has no strategy ``baseline``.
     """
     folder = Path(folder)
-    design = _read_design(folder)
+    design = read_design(folder)
     strategies = list(dict.fromkeys(design["strategy"]))
     if baseline not in strategies:
         raise InputError(
@@ -74,13 +73,6 @@ def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -
                 "difference": mean, "ci95_low": low, "ci95_high": high, "n": len(both),
             })  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _read_design(folder: Path) -> pd.DataFrame:
-    path = folder / DESIGN
-    if not path.is_file():
-        raise InputError(folder, "", f"not a results folder (no {DESIGN})", "a folder written by 'r2p sweep'")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _key(row: pd.Series, keys: list[str]) -> tuple[str, ...]:

@@ -178,8 +178,8 @@ def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
     head.done()
     if not scenario_names or not strategy_names:
         raise InputError(file, "experiment.scenarios", "needs at least one scenario and one strategy")
-    scenarios = tuple(_load(load_scenario, n, file, "experiment.scenarios") for n in scenario_names)
-    strategies = tuple(_load(load_strategy, n, file, "experiment.strategies") for n in strategy_names)
+    scenarios = tuple(load_named(load_scenario, n, file, "experiment.scenarios") for n in scenario_names)
+    strategies = tuple(load_named(load_strategy, n, file, "experiment.strategies") for n in strategy_names)
 
     grid_table = top.table("grid", {})
     grid = []
@@ -200,7 +200,8 @@ def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
     return Experiment(name, description, seed, reps, weeks, scenarios, strategies, tuple(grid), digest, str(file))
 
 
-def _load(loader: Callable[[str], T], name: str, file: str | Path, where: str) -> T:
+def load_named(loader: Callable[[str], T], name: str, file: str | Path, where: str) -> T:
+    """``loader(name)``, its error re-told as one about field ``where`` of ``file``."""
     try:
         return loader(name)
     except InputError as error:

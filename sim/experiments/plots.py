@@ -14,7 +14,6 @@ Command line: ``r2p plot DIR`` (:func:`add_parser`, :func:`run`).
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,14 +25,12 @@ from matplotlib.figure import Figure
 
 from sim.config import InputError
 from sim.experiments.statistics import format_number
-from sim.experiments.store import CHUNKS, MANIFEST, write_atomically
+from sim.experiments.store import CHUNKS, DESIGN, MANIFEST, SUMMARY, read_design, read_manifest, write_atomically
 from sim.parameters import P
 from sim.rules.outcomes import TRAJECTORY
 
 PLOTS = "plots"
 REPORT = "report.md"
-DESIGN = "design.csv"
-SUMMARY = "summary.csv"
 FIXED = ("point", "scenario", "strategy", "label")
 """Columns of ``design.csv`` that are not grid keys."""
 SIZE = (8, 5)
@@ -63,20 +60,6 @@ def _check_folder(folder: Path) -> Path:
     return folder
 
 
-def _manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
-        raise InputError(folder, MANIFEST, "unreadable; this folder is not a results folder of r2p") from None
-
-
-def _design(folder: Path) -> pd.DataFrame:
-    """``design.csv`` with every grid value as text (as written), point numbers as integers."""
-    design = pd.read_csv(folder / DESIGN, dtype=str, keep_default_na=False)
-    design["point"] = design["point"].astype(int)
-    return design
-
-
 def _grid_columns(design: pd.DataFrame) -> list[str]:
     return [c for c in design.columns if c not in FIXED]
 
@@ -102,14 +85,14 @@ def _short(key: str) -> str:
 
 
 def _experiment_name(folder: Path) -> str:
-    return str(_manifest(folder).get("experiment", folder.name))
+    return str(read_manifest(folder).get("experiment", folder.name))
 
 
 def reload_experiment(folder: Path) -> tuple[object | None, str]:
     """The experiment that made ``folder``, or None and why it cannot be used for re-simulation."""
     from sim.experiments.design import load_experiment
 
-    manifest = _manifest(_check_folder(folder))
+    manifest = read_manifest(_check_folder(folder))
     source = manifest.get("source") or ""
     if not source or not Path(source).is_file():
         return None, f"the experiment file {source!r} is gone, so the runs cannot be re-simulated"
@@ -155,7 +138,7 @@ def timing_curve(folder: Path) -> Path | None:
     the PNG's path, or None if the design has no delay grid.
     """
     folder = _check_folder(folder)
-    design = _design(folder)
+    design = read_design(folder)
     delays = [c for c in _grid_columns(design) if c.endswith(".delay")]
     if not delays:
         return None
@@ -204,8 +187,8 @@ def fan_charts(folder: Path, reps: int = 200) -> list[Path]:
     experiment, _why = reload_experiment(folder)
     if experiment is None:
         return []
-    seed = int(_manifest(folder)["seed"])
-    design = _design(folder)
+    seed = int(read_manifest(folder)["seed"])
+    design = read_design(folder)
     points = experiment.points()
     runs = []
     for _, row in _base_points(design).iterrows():
@@ -265,7 +248,7 @@ def death_ccdf(folder: Path) -> Path:
     from sim.experiments.sweep import read_outcomes
 
     folder = _check_folder(folder)
-    design = _design(folder)
+    design = read_design(folder)
     drawn = False
     with matplotlib.rc_context(STYLE):
         figure, (axes,) = _figure()
@@ -301,12 +284,12 @@ def death_ccdf(folder: Path) -> Path:
 def write_report(folder: Path, reps: int = 200) -> Path:
     """Draw every plot into ``folder/plots/`` and write ``folder/report.md`` that embeds them."""
     folder = _check_folder(folder)
-    manifest = _manifest(folder)
+    manifest = read_manifest(folder)
     timing = timing_curve(folder)
     fans = fan_charts(folder, reps)
     ccdf = death_ccdf(folder)
     _, why = reload_experiment(folder)
-    design = _design(folder)
+    design = read_design(folder)
     summary = pd.read_csv(folder / SUMMARY)
     deaths = design[["point", "label"]].merge(
         summary[summary["outcome"] == "deaths"][["point", "mean", "ci95_low", "ci95_high", "n"]], on="point"

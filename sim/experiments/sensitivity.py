@@ -32,7 +32,6 @@ import hashlib
 import math
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -42,7 +41,7 @@ import pandas as pd
 
 from sim.concepts import INSTRUMENT_NAMES, Pillar
 from sim.config import Fields, InputError, read_toml, resolve
-from sim.experiments.design import apply_setting
+from sim.experiments.design import apply_setting, load_named
 from sim.experiments.store import git_revision, versions, write_atomically, write_json, write_table
 from sim.parameters import BY_NAME, STRATEGY_SWITCHES
 from sim.scenario import WARNING_KEYS, Scenario, load_scenario
@@ -174,21 +173,14 @@ def _check_input(fields: Fields, scenario: Scenario, strategy: Strategy, file: s
     return Input(key, float(low), float(high), kind == "int")
 
 
-def _load(loader: Callable[[str], T], name: str, file: str | Path, where: str) -> T:
-    try:
-        return loader(name)
-    except InputError as error:
-        raise InputError(file, where, str(error)) from None
-
-
 def parse_sensitivity(data: dict, file: str | Path, text: bytes = b"") -> Sensitivity:
     """Validate a parsed sensitivity TOML document (``text``: the file's bytes, for its digest)."""
     top = Fields(data, file, "")
     head = top.table("sensitivity")
     name = head.text("name")
     description = head.text("description", "")
-    scenario = _load(load_scenario, head.text("scenario"), file, head.path("scenario"))
-    strategy = _load(load_strategy, head.text("strategy"), file, head.path("strategy"))
+    scenario = load_named(load_scenario, head.text("scenario"), file, head.path("scenario"))
+    strategy = load_named(load_strategy, head.text("strategy"), file, head.path("strategy"))
     outcome = head.choice("outcome", list(OUTCOMES))
     reps = head.number("reps_per_sample", 1, MAX_REPS, integer=True)
     samples = head.number("samples", 2, MAX_SAMPLES, integer=True)

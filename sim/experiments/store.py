@@ -16,6 +16,8 @@ from sim.config import REPO_ROOT, InputError
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks"
+DESIGN = "design.csv"
+SUMMARY = "summary.csv"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 PACKAGES = ("r2p-sim", "numpy", "numba", "mesa", "pandas", "pyarrow")
@@ -90,10 +92,7 @@ def claim(folder: Path, identity: dict[str, object], manifest: dict[str, object]
     """
     path = folder / MANIFEST
     if path.is_file():
-        try:
-            existing = json.loads(path.read_text())
-        except (OSError, ValueError):
-            raise InputError(folder, MANIFEST, "unreadable; this folder is not a results folder of r2p") from None
+        existing = read_manifest(folder)
         theirs = {key: existing.get(key) for key in identity}
         if theirs != identity:
             differs = ", ".join(key for key in identity if theirs[key] != identity[key])
@@ -105,6 +104,24 @@ def claim(folder: Path, identity: dict[str, object], manifest: dict[str, object]
     (folder / CHUNKS).mkdir(parents=True, exist_ok=True)
     write_json(manifest, path)
     return False
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest of a results folder."""
+    try:
+        return json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        raise InputError(folder, MANIFEST, "unreadable; this folder is not a results folder of r2p") from None
+
+
+def read_design(folder: Path) -> pd.DataFrame:
+    """``design.csv`` of a results folder: grid values as text (as written), point numbers as integers."""
+    path = folder / DESIGN
+    if not path.is_file():
+        raise InputError(folder, "", f"not a results folder (no {DESIGN})", "a folder written by 'r2p sweep'")
+    design = pd.read_csv(path, dtype=str, keep_default_na=False)
+    design["point"] = design["point"].astype(int)
+    return design
 
 
 def clear_temporary(folder: Path) -> None:

@@ -10,7 +10,6 @@ number (counter-based random numbers).
 from __future__ import annotations
 
 import datetime
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -27,11 +26,14 @@ from sim.experiments.design import DesignPoint, Experiment
 from sim.experiments.statistics import MAIN_OUTCOMES, summary_table
 from sim.experiments.store import (
     CHUNKS,
+    DESIGN,
     MANIFEST,
+    SUMMARY,
     chunk_path,
     claim,
     clear_temporary,
     git_revision,
+    read_manifest,
     versions,
     write_json,
     write_table,
@@ -148,7 +150,7 @@ def sweep(
     resumed = claim(folder, identity, manifest)
     clear_temporary(folder)
     if not resumed:
-        write_table(design_table(points), folder / "design.csv")
+        write_table(design_table(points), folder / DESIGN)
     chunks = plan(len(points), reps, chunk)
     todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
     meter = progress(len(points) * reps, sum(c.count for c in chunks) - sum(c.count for c in todo), len(points)) \
@@ -164,8 +166,8 @@ def sweep(
     else:
         with client:
             _run_on_cluster(client, todo, points, experiment, store)
-    write_table(summarise(folder, points), folder / "summary.csv")
-    finished = {**_read_manifest(folder), "finished": _now()}
+    write_table(summarise(folder, points), folder / SUMMARY)
+    finished = {**read_manifest(folder), "finished": _now()}
     write_json(finished, folder / MANIFEST)
     return folder
 
@@ -255,10 +257,6 @@ def summarise(folder: Path, points: list[DesignPoint]) -> pd.DataFrame:
         table.insert(1, "label", p.label)
         frames.append(table)
     return pd.concat(frames, ignore_index=True)
-
-
-def _read_manifest(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text())
 
 
 def _now() -> str:
