@@ -2,8 +2,10 @@
 
 Numba's on-disk cache checks only the source file of the function it caches, not the files of
 the functions it calls, so an edited rule could leave a stale compiled kernel behind. The cache
-therefore lives in a folder named after a fingerprint of all of ``sim``'s source: any edit gives
-a fresh cache. ``NUMBA_CACHE_DIR``, if set, is respected as given.
+therefore lives in a folder named after a fingerprint of the compiled source: every module that
+uses these decorators and every ``sim`` module those import, transitively. Editing any of them
+gives a fresh cache; editing the CLI, the experiments or the view does not recompile the model.
+``NUMBA_CACHE_DIR``, if set, is respected as given.
 
 Import this module before Numba is imported anywhere else (``import sim`` does).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import partial
 from pathlib import Path
 
@@ -23,16 +26,37 @@ import numba  # after the SVML switch
 from numba import njit
 
 
-def _fingerprint() -> str:
+_IMPORT = re.compile(r"^(?:from|import) (sim(?:\.\w+)*)", re.MULTILINE)
+
+
+def _compiled_sources(package: Path) -> list[Path]:
+    """Modules that use the decorators below, with the ``sim`` modules they import, transitively."""
+    root = package.parent
+    todo = [p for p in package.rglob("*.py") if "from sim.jit import" in p.read_text()]
+    seen = {package / "jit.py"}
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _IMPORT.findall(path.read_text()):
+            module = root.joinpath(*name.split("."))
+            for candidate in (module.with_suffix(".py"), module / "__init__.py"):
+                if candidate.is_file():
+                    todo.append(candidate)
+    return sorted(seen)
+
+
+def _digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
+    for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 if "NUMBA_CACHE_DIR" not in os.environ:
     _base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    numba.config.CACHE_DIR = str(_base / "r2p-sim" / "numba" / _fingerprint())
+    numba.config.CACHE_DIR = str(_base / "r2p-sim" / "numba" / _digest(_compiled_sources(Path(__file__).parent)))
 
 rule = partial(njit, cache=True, _nrt=False, inline="always")
 """Decorator for a model rule: compiled and cached, without reference counting.
