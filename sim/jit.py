@@ -25,7 +25,6 @@ os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
 import numba  # after the SVML switch
 from numba import njit
 
-
 _IMPORT = re.compile(r"^(?:from|import) (sim(?:\.\w+)*)", re.MULTILINE)
 
 
