@@ -1,8 +1,13 @@
-"""Benchmark suite of the R2P simulator: one command, one markdown table.
+"""Benchmark suite of the R2P simulator: one command, one markdown report.
 
-    python benchmarks/run.py                  # full run (5-10 minutes on 2 cores)
-    python benchmarks/run.py --quick          # small sizes, under a minute
+    python benchmarks/run.py                  # full run (about 25 minutes on 2 cores)
+    python benchmarks/run.py --quick          # small sizes, about two minutes
+    python benchmarks/run.py --suite engines  # only the engine measurements below
     python benchmarks/run.py --out docs/results.md
+
+``--suite experiments`` runs only the measurements of experiments at scale (peak memory of a
+10^7-replication sweep, 1 vs 2 workers, Dask overhead, common random numbers), which live in
+``benchmarks/sweeps.py`` and are described there.
 
 What it measures, on one scenario (default ``fragile_region``) for each strategy:
 
@@ -49,6 +54,9 @@ from sim.rng import Purpose, normal_pair, stream, uniform
 from sim.scenario import Scenario
 from sim.strategy import Strategy
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling module, however this file is run
+import sweeps
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_THREADS = 2
 """The project's machines have 2 cores; throughput is measured on at most this many threads."""
@@ -73,9 +81,14 @@ class Config:
     startup: str = "both"
     """Start-up measurement: "both" (cold and warm cache), "warm" or "none"."""
     seed: int = 0
+    engines: bool = True
+    """Run the engine measurements (1-4 above)."""
+    experiments: sweeps.SweepConfig | None = sweeps.FULL
+    """Sizes of the experiments-at-scale measurements (``benchmarks/sweeps.py``), or None to skip them."""
 
 
-QUICK = Config(reps=2_000, mesa_reps=8, scaling_reps=10_000, throughput_reps=20_000, repeats=2)
+QUICK = Config(reps=2_000, mesa_reps=8, scaling_reps=10_000, throughput_reps=20_000, repeats=2,
+               experiments=sweeps.QUICK)  # fmt: skip
 """Sizes of ``--quick``."""
 
 
@@ -97,14 +110,18 @@ class Report:
     rows: list[Row]
     startup: list[Row]
     command: str
+    sections: list[str] = field(default_factory=list)
+    """Further markdown tables (experiments at scale)."""
 
     def markdown(self) -> str:
         """The report as markdown: machine, per-strategy table, start-up table."""
         lines = [f"Command: `{self.command}`", ""]
         lines += [f"- **{key}**: {value}" for key, value in self.machine.items()]
-        lines += ["", _table(["measurement", *self.columns, "target"], self.rows, self.columns)]
+        if self.rows:
+            lines += ["", _table(["measurement", *self.columns, "target"], self.rows, self.columns)]
         if self.startup:
             lines += ["", _table(["start-up (fresh process)", "seconds", "target"], self.startup, ["s"])]
+        lines += ["\n" + section for section in self.sections]
         return "\n".join(lines) + "\n"
 
 
@@ -421,6 +438,10 @@ ROW_LABELS = {
 def run_suite(cfg: Config, command: str = "python benchmarks/run.py") -> Report:
     """Run every measurement of ``cfg`` and gather the report."""
     scenario = sim.load_scenario(cfg.scenario)
+    machine = machine_info()
+    sections = [sweeps.markdown(sweeps.run_sweeps(cfg.experiments))] if cfg.experiments else []
+    if not cfg.engines:
+        return Report(machine, [], [], [], command, sections)
     start_rows = startup(cfg)
     per_strategy = {name: strategy_rows(cfg, scenario, name) for name in cfg.strategies}
     names = {
@@ -434,13 +455,12 @@ def run_suite(cfg: Config, command: str = "python benchmarks/run.py") -> Report:
         Row(label.format(**names), {s: per_strategy[s][key] for s in cfg.strategies}, target)
         for key, (label, target) in ROW_LABELS.items()
     ]
-    machine = machine_info()
     machine["scenario"] = f"{cfg.scenario}: {len(scenario.states)} states, {scenario.weeks} weeks"
     machine["sizes"] = (
         f"{cfg.mesa_reps} Mesa and {cfg.reps:,} Numba replications per figure, best of {cfg.repeats} repeats; "
         f"threading layer {numba.threading_layer()}"
     )
-    return Report(machine, list(cfg.strategies), rows, start_rows, command)
+    return Report(machine, list(cfg.strategies), rows, start_rows, command, sections)
 
 
 # --------------------------------------------------------------------------- command line
@@ -458,16 +478,22 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, Path | None]:
     parser.add_argument("--startup", choices=("both", "warm", "none"), help="fresh-process start-up runs")
     parser.add_argument("--scenario", help="scenario name or TOML path")
     parser.add_argument("--strategies", nargs="+", help="strategy names or TOML paths")
+    parser.add_argument("--suite", choices=("all", "engines", "experiments"), default="all",
+                        help="which measurements: engines, experiments at scale, or all")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the markdown report to this file")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else Config()
     changes = {
         key: value
         for key, value in vars(args).items()
-        if key not in ("quick", "out", "strategies") and value is not None
+        if key not in ("quick", "out", "strategies", "suite") and value is not None
     }
     if args.strategies:
         changes["strategies"] = tuple(args.strategies)
+    if args.suite == "engines":
+        changes["experiments"] = None
+    elif args.suite == "experiments":
+        changes["engines"] = False
     cfg = replace(cfg, **changes)
     for key in ("reps", "mesa_reps", "scaling_reps", "throughput_reps", "repeats"):
         if getattr(cfg, key) < 1:

@@ -33,7 +33,7 @@ def bench() -> ModuleType:
 def test_tiny_quick_run_reports_every_row(bench: ModuleType, tmp_path: Path) -> None:
     out = tmp_path / "bench.md"
     tiny = ["--reps", "64", "--mesa-reps", "2", "--scaling-reps", "64", "--throughput-reps", "128", "--repeats", "1"]
-    report = bench.main(["--quick", *tiny, "--startup", "warm", "--out", str(out)])
+    report = bench.main(["--quick", *tiny, "--startup", "warm", "--suite", "engines", "--out", str(out)])
 
     threads = min(bench.MAX_THREADS, numba.config.NUMBA_NUM_THREADS)
     assert [row.label for row in report.rows] == [
@@ -62,6 +62,35 @@ def test_tiny_quick_run_reports_every_row(bench: ModuleType, tmp_path: Path) -> 
     for needle in ("**Mesa / Numba per replication**", "**Numba kernel / RNG only**", "fragile_region: 12 states",
                    "| measurement | no_response | three_pillar_flexible | target |", "CPU", "numba"):  # fmt: skip
         assert needle in text
+
+
+def test_experiments_at_scale_report_every_row(bench: ModuleType, tmp_path: Path) -> None:
+    out = tmp_path / "sweeps.md"
+    tiny = ["--memory-reps", "64", "128", "--sweep-reps", "16", "--crn-reps", "64", "--repeats", "1"]
+    rows = bench.sweeps.main([*tiny, "--out", str(out)])
+
+    labels = [row.label for row in rows]
+    assert len([label for label in labels if label.startswith("**CI narrowing")]) == len(bench.sweeps.COMPARISONS)
+    for needle in ("sweep speed-up, 2 threads vs 1", "Dask LocalCluster overhead", "`r2p sweep`, 128 replications"):
+        assert any(needle in label for label in labels), needle
+    assert all(row.value for row in rows)
+    assert out.read_text().startswith("| experiments at scale | result | target |")
+
+
+def test_crn_halfwidths_are_narrower_when_paired(bench: ModuleType) -> None:
+    widths = bench.sweeps.crn_halfwidths("fragile_region", "reactive_coercion@8", "reactive_coercion", 400, 0)
+    assert set(widths) == {"deaths", "displaced", "onset"}
+    paired, independent = widths["deaths"]
+    assert 0 < paired < independent
+
+
+def test_suite_option_selects_the_measurements(bench: ModuleType) -> None:
+    engines, _ = bench.parse_args(["--suite", "engines"])
+    experiments, _ = bench.parse_args(["--suite", "experiments", "--quick"])
+    everything, _ = bench.parse_args([])
+    assert engines.engines and engines.experiments is None
+    assert not experiments.engines and experiments.experiments == bench.sweeps.QUICK
+    assert everything.engines and everything.experiments == bench.sweeps.FULL
 
 
 def test_quick_sizes_are_smaller_than_the_full_run(bench: ModuleType) -> None:
