@@ -1,4 +1,5 @@
-"""Command line: ``r2p run``, ``sweep``, ``compare``, ``plot``, ``sensitivity``, ``scenarios``, ``strategies``.
+"""Command line: ``r2p run``, ``sweep``, ``compare``, ``plot``, ``sensitivity``, ``validate``, ``calibrate``,
+``view``, ``scenarios``, ``strategies``.
 
 Every input error ends the program with one line on standard error naming the file or flag, the
 field and what is allowed, exit status 2, and nothing written.
@@ -13,11 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.config import InputError, shipped
-from sim.experiments import compare, plots, sensitivity
+from sim.experiments import calibration, compare, plots, sensitivity, validation
 from sim.experiments.store import write_table
 from sim.scenario import load_scenario
 from sim.simulate import ENGINES, MAX_SEED, simulate
 from sim.strategy import load_strategy
+from sim.view import command as view
 
 MAX_REPS = 100_000_000
 
@@ -93,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_parser(commands).set_defaults(handler=compare.run)
     sensitivity.add_parser(commands).set_defaults(handler=sensitivity.run)
     plots.add_parser(commands).set_defaults(handler=plots.run)
+    validation.add_parser(commands).set_defaults(handler=validation.run)
+    calibration.add_parser(commands).set_defaults(handler=calibration.run)
+    view.add_parser(commands).set_defaults(handler=view.run)
     commands.add_parser("scenarios", help="list the shipped scenarios").set_defaults(handler=_list)
     commands.add_parser("strategies", help="list the shipped strategy presets").set_defaults(handler=_list)
     return parser  # fmt: skip

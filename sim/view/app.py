@@ -1,0 +1,275 @@
+"""The classroom page (Solara): watch a crisis unfold week by week and try strategies.
+
+Start it with ``r2p view`` (or ``solara run sim.view.app``). Changing any control starts the
+run again at week 0 with the new settings; Step, +10 weeks and Play advance it. Every value
+typed on the page is checked, and a bad one is shown as a one-line message.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import solara
+import solara.lab
+
+from sim.concepts import Phase, Pillar
+from sim.config import shipped
+from sim.strategy import presets
+from sim.view import charts, explainer
+from sim.view.session import PILLARS, Run, Settings, pillar_defaults, start, warning_noise
+from sim.view.side_by_side import Pair, pair
+
+PLAY_SECONDS = 0.4
+"""Pause between weeks while playing."""
+
+DEFAULTS = Settings()
+"""Settings the page opens with."""
+
+
+def _attempt(action: Callable[[], Any], error: solara.Reactive[str]) -> Any:
+    """Run ``action``; on a bad value show its one-line message in the page and return ``None``."""
+    try:
+        result = action()
+    except ValueError as problem:  # sim.config.InputError and other bad values
+        error.set(str(problem).splitlines()[0])
+        return None
+    error.set("")
+    return result
+
+
+def _label(html: str) -> None:
+    """A control's label with its current value, on its own line above the control."""
+    solara.HTML(tag="div", unsafe_innerHTML=html, style="margin-top: 8px; font-size: 1em")
+
+
+def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[Settings], None]) -> None:
+    """Scenario and strategy pickers, timing sliders, veto restraint, warning noise and seed."""
+    s = settings.value
+
+    def choose_strategy(name: str) -> None:
+        restart(s.replace(strategy=name, trigger=(None,) * 3, delay=(None,) * 3, veto_restraint=None))
+
+    solara.Select(
+        "Scenario",
+        values=shipped("scenarios"),
+        value=s.scenario,
+        on_value=lambda v: restart(s.replace(scenario=v, warning_noise=None)),
+    )
+    solara.Select("Strategy preset", values=presets(), value=s.strategy, on_value=choose_strategy)
+    start_values = pillar_defaults(run.strategy)
+    for pillar in PILLARS:
+        roman = Pillar(pillar).name
+        trigger, delay = start_values["trigger"][pillar - 1], int(start_values["delay"][pillar - 1])
+        _label(f"Pillar {roman} trigger (perceived risk): <b>{trigger:.2f}</b>")
+        solara.SliderFloat(
+            "",
+            value=trigger,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=lambda v, p=pillar: restart(s.with_pillar(p, trigger=v)),
+        )
+        _label(f"Pillar {roman} delay: <b>{delay} week{'' if delay == 1 else 's'}</b>")
+        solara.SliderInt(
+            "", value=delay, min=0, max=52, on_value=lambda v, p=pillar: restart(s.with_pillar(p, delay=v))
+        )
+    solara.Switch(
+        label="Veto restraint (P5 refrain from the veto)",
+        value=run.strategy.veto_restraint,
+        on_value=lambda v: restart(s.replace(veto_restraint=v)),
+    )
+    noise = warning_noise(run.scenario)
+    _label(f"Early-warning noise: <b>{noise:.2f}</b>")
+    solara.SliderFloat(
+        "",
+        value=noise,
+        min=0.0,
+        max=0.5,
+        step=0.01,
+        on_value=lambda v: restart(s.replace(warning_noise=v)),
+    )
+    solara.InputText("Seed (whole number)", value=s.seed, on_value=lambda v: restart(s.replace(seed=v)))
+    solara.HTML(tag="p", unsafe_innerHTML="<i>Changing a control starts the run again at week 0.</i>")
+
+
+def _buttons(
+    run: Run, advance: Callable[[int], None], reset: Callable[[], None], playing: solara.Reactive[bool]
+) -> None:
+    """Reset, Step, +10 weeks, Play and Pause."""
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
+        solara.Button("Reset", on_click=reset, color="secondary")
+        busy = run.finished or playing.value
+        solara.Button("Step", on_click=lambda: advance(1), color="primary", disabled=busy)
+        solara.Button("+10 weeks", on_click=lambda: advance(10), disabled=busy)
+        if playing.value:
+            solara.Button("Pause", on_click=lambda: playing.set(False), color="warning")
+        else:
+            solara.Button("Play", on_click=lambda: playing.set(True), color="success", disabled=run.finished)
+
+
+def _headline(run: Run) -> None:
+    """Week counter and running totals, large enough for a projector."""
+    world = run.model.world
+    counts = {phase: int((world["phase"] == phase).sum()) for phase in Phase}
+    phases = ", ".join(f"{n} {p.name.lower()}" for p, n in counts.items() if n)
+    with solara.Row(style={"align-items": "baseline", "gap": "28px", "flex-wrap": "wrap"}):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"Week {run.week} of {run.weeks}",
+            classes=["r2p-week"],
+            style="font-size: 2em; font-weight: bold",
+        )
+        solara.HTML(tag="div", unsafe_innerHTML=f"Deaths: {run.deaths[-1]:,.0f}", style="font-size: 1.4em")
+        solara.HTML(tag="div", unsafe_innerHTML=f"Displaced: {run.displaced[-1]:,.0f}", style="font-size: 1.4em")
+        solara.Text(f"States: {phases}", style={"font-size": "1.1em"})
+    solara.Text(
+        f"{run.scenario.title} | strategy {run.strategy.name} | "
+        f"veto restraint {'on' if run.strategy.veto_restraint else 'off'} | seed {run.seed}"
+    )
+
+
+def _event_log(run: Run) -> None:
+    """The narrated events, newest first."""
+    with solara.Card("What happened, week by week (newest first)"):
+        if not run.events:
+            solara.Text("Nothing has happened yet. Press Step or Play.", classes=["r2p-log-empty"])
+        lines = "".join(f"<li>{e.text}</li>" for e in reversed(run.events[-200:]))
+        solara.HTML(
+            tag="ul",
+            unsafe_innerHTML=lines,
+            classes=["r2p-log"],
+            style="max-height: 460px; overflow-y: auto; font-size: 1.1em; line-height: 1.5; color: #212121",
+        )
+
+
+@solara.component
+def Explainer() -> None:
+    """The three pillars and the four crimes, from the 2009 report."""
+    with solara.Card("The Responsibility to Protect in brief"):
+        for title, text in explainer.PILLARS:
+            solara.HTML(tag="p", unsafe_innerHTML=f"<b>{title}.</b> {text}")
+        for text in explainer.CRIMES:
+            solara.HTML(tag="p", unsafe_innerHTML=text)
+        solara.HTML(tag="p", unsafe_innerHTML=f"<i>{explainer.MODEL_NOTE}</i>")
+
+
+@solara.component
+def SideBySide(settings: Settings) -> None:
+    """The same seed under the current strategy (A) and a second one (B)."""
+    other = solara.use_reactive("no_response" if settings.strategy != "no_response" else "three_pillar_flexible")
+    result = solara.use_reactive(None)
+    error = solara.use_reactive("")
+
+    def compare() -> None:
+        result.set(_attempt(lambda: pair(settings, other.value), error))
+
+    with solara.Card("Side by side: one seed, two strategies (common random numbers)"):
+        solara.HTML(
+            tag="p",
+            unsafe_innerHTML=f"Strategy A is the one chosen on the left (<b>{settings.strategy}</b> with your "
+            "slider settings). Strategy B uses the same settings with another preset. Both runs share every "
+            "random shock, so any difference comes from the strategies alone.",
+        )
+        with solara.Row(style={"align-items": "center", "gap": "12px"}):
+            solara.Select("Strategy B", values=presets(), value=other)
+            solara.Button("Run side by side", on_click=compare, color="primary")
+        if error.value:
+            solara.Error(error.value)
+        done: Pair | None = result.value
+        if done is not None:
+            _pair_result(done)
+
+
+def _pair_result(done: Pair) -> None:
+    """Divergence weeks, the deaths chart and the outcome table of a finished pair."""
+    a, b = done.a, done.b
+
+    def when(week: int | None, what: str) -> str:
+        return f"{what} first differ in week {week}." if week is not None else f"{what} never differ."
+
+    solara.HTML(
+        tag="p",
+        classes=["r2p-divergence"],
+        unsafe_innerHTML=f"<b>A: {a.strategy.name}</b> vs <b>B: {b.strategy.name}</b>, seed {a.seed}, "
+        f"{a.weeks} weeks. {when(done.response_week, 'The responses')} "
+        f"{when(done.situation_week, 'The situations on the ground')}",
+        style="font-size: 1.1em",
+    )
+    solara.Image(charts.png(charts.paired_chart(a, b, done.response_week)), width="100%")
+    rows = "".join(
+        f"<tr><td>{key.replace('_', ' ')}</td><td>{va:,.0f}</td><td>{vb:,.0f}</td><td>{d:+,.0f}</td></tr>"
+        for key, va, vb, d in done.differences()
+    )
+    solara.HTML(
+        tag="table",
+        classes=["r2p-pair"],
+        style="font-size: 1.1em; border-spacing: 18px 4px",
+        unsafe_innerHTML=f"<tr><th>outcome</th><th>A</th><th>B</th><th>B - A</th></tr>{rows}",
+    )
+
+
+@solara.component
+def Page() -> None:
+    """The classroom page."""
+    settings = solara.use_reactive(DEFAULTS)
+    run = solara.use_reactive(solara.use_memo(lambda: start(DEFAULTS), []))
+    error = solara.use_reactive("")
+    playing = solara.use_reactive(False)
+    size_by = solara.use_reactive("deaths")
+    tick = solara.use_reactive(0)
+
+    def restart(new: Settings) -> None:
+        playing.set(False)
+        settings.set(new)
+        fresh = _attempt(lambda: start(new), error)
+        if fresh is not None:
+            run.set(fresh)
+
+    def advance(weeks: int) -> None:
+        for _ in range(weeks):
+            run.value.step()
+        tick.set(tick.value + 1)
+
+    def play() -> None:
+        try:
+            while playing.value and not run.value.finished:
+                time.sleep(PLAY_SECONDS)
+                if playing.value:  # not paused meanwhile
+                    advance(1)
+        except Exception as problem:  # shown in the page; the server keeps serving
+            error.set(f"the run stopped: {problem}")
+            traceback.print_exc()
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    current: Run = run.value
+    positions = solara.use_memo(lambda: charts.layout(current), [current.scenario.name])
+    shown = [current, tick.value, size_by.value]
+    figures = solara.use_memo(lambda: charts.frame(current, positions, size_by.value), shown)
+    solara.Title("R2P classroom")
+    with solara.Sidebar():
+        solara.HTML(tag="h2", unsafe_innerHTML="Controls")
+        _controls(settings, current, restart)
+        if error.value:
+            solara.Error(error.value, classes=["r2p-error"])
+    with solara.Column(style={"padding": "8px"}):
+        solara.HTML(tag="h1", unsafe_innerHTML="Responsibility to Protect: a crisis week by week")
+        if error.value:
+            solara.Error(f"{error.value} (the run shown still uses the last valid settings)")
+        _headline(current)
+        _buttons(current, advance, lambda: restart(settings.value), playing)
+        with solara.lab.Tabs():
+            with solara.lab.Tab("Crisis"), solara.Columns([3, 2]):
+                with solara.Column():
+                    solara.ToggleButtonsSingle(value=size_by, values=["deaths", "displaced"])
+                    for figure, height in zip(figures, (560, 380, 340), strict=True):
+                        solara.FigureEcharts(option=figure, attributes={"style": f"height: {height}px; width: 100%"})
+                with solara.Column():
+                    _event_log(current)
+                    Explainer()
+            with solara.lab.Tab("Side by side"):
+                SideBySide(settings.value)

@@ -1,0 +1,195 @@
+"""The event log: plain-language sentences from the change in the world record over one week.
+
+Nothing here decides anything: the model's rules have already acted. :func:`narrate` compares a
+copy of ``model.world`` taken before a step with the record after it and says what changed —
+phase changes, the Joint Office's first warning, and each instrument's life cycle (a draft put
+before the Council, a veto, a refusal of consent, a measure taking effect or standing down, a
+referral to the General Assembly under "Uniting for Peace").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.concepts import INSTRUMENTS, Actor, Crime, Phase, Status
+
+ACTION = {
+    "dispute_resolution": "the government of {state} opens domestic dispute-resolution talks",
+    "security_sector_rule_of_law": "the government of {state} starts security-sector and rule-of-law measures",
+    "mediation": "{actor} sends a mediator to {state}",
+    "capacity_building": "{actor} starts assistance to build protective capacity in {state}",
+    "rapid_civilian_police": "{actor} deploys rapid-response civilian and police staff to {state}",
+    "preventive_deployment": "{actor} deploys a consent-based preventive mission to {state}",
+    "peacebuilding_funding": "{actor} releases Peacebuilding Fund support for {state}",
+    "council_statement": "the Security Council issues a statement on {state} under Chapter VI",
+    "fact_finding": "{actor} dispatches a Human Rights Council fact-finding mission to {state}",
+    "targeted_sanctions": "the Security Council imposes targeted sanctions (travel bans, asset freezes) on {state}",
+    "arms_embargo": "the Security Council imposes an arms embargo on {state}",
+    "icc_referral": "the Security Council refers the situation in {state} to the International Criminal Court",
+    "chapter7_force": "the Security Council authorises the use of force in {state} under Chapter VII",
+    "chapter8_regional": "the Security Council authorises {actor} to act in {state} under Chapter VIII",
+    "divestment_campaign": "civil society starts a campaign to withdraw foreign investment from {state}",
+}
+"""What happens when an instrument takes effect, by instrument name."""
+
+SUBJECT = {
+    "dispute_resolution": "dispute-resolution talks",
+    "security_sector_rule_of_law": "security-sector and rule-of-law measures",
+    "mediation": "mediation",
+    "capacity_building": "capacity-building assistance",
+    "rapid_civilian_police": "the civilian and police deployment",
+    "preventive_deployment": "the preventive deployment",
+    "peacebuilding_funding": "Peacebuilding Fund support",
+    "council_statement": "a Council statement",
+    "fact_finding": "the fact-finding mission",
+    "targeted_sanctions": "targeted sanctions",
+    "arms_embargo": "an arms embargo",
+    "icc_referral": "a referral to the International Criminal Court",
+    "chapter7_force": "the use of force under Chapter VII",
+    "chapter8_regional": "regional action under Chapter VIII",
+    "divestment_campaign": "the divestment campaign",
+}
+"""A short noun phrase for each instrument, by instrument name."""
+
+CRIME_WORDS = {
+    Crime.GENOCIDE: "genocide",
+    Crime.WAR_CRIMES: "war crimes",
+    Crime.ETHNIC_CLEANSING: "ethnic cleansing",
+    Crime.CRIMES_AGAINST_HUMANITY: "crimes against humanity",
+}
+"""How each of the four crimes is called on the page."""
+
+SNAPSHOT_FIELDS = ("phase", "status", "vetoes", "assembly", "warned_week")
+"""World fields the narration reads."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the event log.
+
+    Attributes
+    ----------
+    week
+        Week in which it happened (the week the model has just completed, counted from 1).
+    state
+        Index of the state concerned.
+    kind
+        ``phase``, ``warning``, ``proposed``, ``active``, ``ended``, ``veto``, ``failed``,
+        ``refused`` or ``assembly``.
+    text
+        The sentence, starting with "Week N:".
+    instrument
+        Instrument name, or an empty string for phase changes, warnings and measures ending.
+    """
+
+    week: int
+    state: int
+    kind: str
+    text: str
+    instrument: str = ""
+
+
+def snapshot(world: np.ndarray) -> np.ndarray:
+    """A copy of the world fields :func:`narrate` compares (take it before ``model.step()``)."""
+    return world[list(SNAPSHOT_FIELDS)].copy()
+
+
+def _phase_sentence(name: str, old: Phase, new: Phase, crime: Crime) -> str:
+    if new == Phase.ATROCITY:
+        return f"mass atrocity crimes ({CRIME_WORDS[crime]}) begin in {name}"
+    if new == Phase.RECOVERY:
+        return f"the killing in {name} stops; the country enters recovery"
+    if new == Phase.STABLE:
+        return f"{name} returns to stability"
+    if old == Phase.ATROCITY:
+        return f"the killing in {name} stops, but the {new.name.lower()} continues"
+    if new == Phase.CRISIS:
+        return f"{name} slides into crisis"
+    if old == Phase.CRISIS:
+        return f"the crisis in {name} eases to tension"
+    return f"tensions rise in {name}"
+
+
+def _instrument_event(old: int, new: int, vetoed: bool, name: str, actor: str, k: int) -> tuple[str, str] | None:
+    """The (kind, sentence) for instrument ``k`` moving from status ``old`` to ``new``, if worth saying."""
+    ins = INSTRUMENTS[k]
+    subject = SUBJECT[ins.name]
+    if old == Status.IDLE and new == Status.PENDING:
+        if ins.council:
+            return "proposed", f"a draft resolution on {subject} for {name} is put before the Security Council"
+        if ins.consent:
+            return "proposed", f"{actor} offers {subject} to {name}"
+        if ins.actor == Actor.STATE:
+            return "proposed", f"the government of {name} prepares {subject}"
+        return "proposed", f"{actor} prepares {subject} for {name}"
+    if new == Status.ACTIVE and old == Status.ASSEMBLY_PENDING:
+        return "assembly", f"the General Assembly recommends {subject} for {name} under Uniting for Peace"
+    if new == Status.ACTIVE and old != Status.ACTIVE:
+        return "active", ACTION[ins.name].format(state=name, actor=actor)
+    if new == Status.ASSEMBLY_PENDING:
+        return "veto", (
+            f"a permanent member vetoes the draft resolution on {subject} for {name}; "
+            "the matter goes to the General Assembly under Uniting for Peace"
+        )
+    if new == Status.BLOCKED and old == Status.PENDING:
+        if vetoed:
+            return "veto", f"a permanent member vetoes the draft resolution on {subject} for {name}"
+        if ins.council:
+            return "failed", f"the draft resolution on {subject} for {name} fails to gain nine votes"
+        return "refused", f"the government of {name} declines {subject} offered by {actor}"
+    return None
+
+
+def narrate(
+    before: np.ndarray,
+    after: np.ndarray,
+    week: int,
+    states: Sequence[str],
+    crimes: Sequence[Crime],
+    actors: Sequence[Sequence[str]],
+) -> list[Event]:
+    """What changed between two snapshots, as events in a fixed order (state, then instrument).
+
+    Parameters
+    ----------
+    before, after
+        :func:`snapshot` of the world before and after one step.
+    week
+        The week just completed (``model.week`` after the step).
+    states
+        State names, in index order.
+    crimes
+        The crime each state would commit, in index order.
+    actors
+        ``actors[i][k]``: name of the actor that decides instrument ``k`` for state ``i``.
+
+    Returns
+    -------
+    list of Event
+        Possibly empty.
+    """
+    events = []
+    for i, name in enumerate(states):
+        b, a = before[i], after[i]
+        if a["phase"] != b["phase"]:
+            text = _phase_sentence(name, Phase(int(b["phase"])), Phase(int(a["phase"])), crimes[i])
+            events.append(Event(week, i, "phase", f"Week {week}: {text[0].upper()}{text[1:]}."))
+        if b["warned_week"] < 0 <= a["warned_week"]:
+            text = f"the Secretary-General's Joint Office issues an early warning on {name}"
+            events.append(Event(week, i, "warning", f"Week {week}: {text[0].upper()}{text[1:]}."))
+        vetoed = bool(a["vetoes"] > b["vetoes"])
+        ended = []
+        for k, ins in enumerate(INSTRUMENTS):
+            if b["status"][k] == Status.ACTIVE and a["status"][k] == Status.IDLE:
+                ended.append(SUBJECT[ins.name])
+            said = _instrument_event(int(b["status"][k]), int(a["status"][k]), vetoed, name, actors[i][k], k)
+            if said is not None:
+                kind, text = said
+                events.append(Event(week, i, kind, f"Week {week}: {text[0].upper()}{text[1:]}.", ins.name))
+        if ended:
+            text = f"Week {week}: With {name} stable again, these measures end: {', '.join(ended)}."
+            events.append(Event(week, i, "ended", text))
+    return events
