@@ -34,8 +34,11 @@ def shipped(kind: str) -> list[str]:
 
 
 def resolve(name_or_path: str | Path, kind: str) -> Path:
-    """Find a shipped file by name, or take a path to a ``.toml`` file."""
+    """Find a shipped file by name (``NAME`` or ``FOLDER/NAME``), or take a path to a ``.toml`` file."""
     text = str(name_or_path)
+    nested = data_dir(kind) / f"{text}.toml"
+    if "/" in text and not text.endswith(".toml") and nested.is_file():
+        return nested  # a shipped file in a subfolder, e.g. "historical/rwanda_1994"
     if text.endswith(".toml") or "/" in text or "\\" in text:
         path = Path(text)
         if not path.is_file():

@@ -162,10 +162,20 @@ def _with_state(scenario: Scenario, name: str, field: str, value: object, file: 
     return scenario.with_state(name, **{field: getattr(checked, field)})
 
 
+_OTHER_KINDS = (
+    ("sensitivity", "a sensitivity analysis", "r2p sensitivity FILE"),
+    ("validation", "the validation of the stylised facts", "r2p validate"),
+    ("calibration", "the calibration of the historical episodes", "r2p calibrate"),
+)
+"""Top-level tables of the other files in ``experiments/``, what they are and the command that runs them."""
+
+
 def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
     """Validate a parsed experiment TOML document (``text`` is the file's bytes, for its digest)."""
-    if "sensitivity" in data and "experiment" not in data:
-        raise InputError(file, "", "is a sensitivity analysis, not an experiment design", "r2p sensitivity FILE")
+    if "experiment" not in data:
+        for kind, what, command in _OTHER_KINDS:
+            if kind in data:
+                raise InputError(file, "", f"is {what}, not an experiment design", command)
     top = Fields(data, file, "")
     head = top.table("experiment")
     name = head.text("name")

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 import sim
-from sim.config import shipped
+from sim.config import data_dir, shipped
 
 REPS = 20
 STRATEGIES = [*shipped("strategies"), *(f"{name}+veto_restraint" for name in shipped("strategies"))]
+EPISODES = sorted(path.stem for path in (data_dir("strategies") / "historical").glob("*.toml"))
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
@@ -20,6 +21,15 @@ def test_engines_identical(scenario: str, strategy: str) -> None:
     assert numba_out.equals(mesa_out)
     assert numba_path.shape == mesa_path.shape
     assert np.array_equal(numba_path, mesa_path)
+
+
+@pytest.mark.parametrize("episode", EPISODES)
+def test_engines_identical_under_the_historical_strategy(episode: str) -> None:
+    test_engines_identical(episode, f"historical/{episode}")
+
+
+def test_every_historical_episode_has_its_strategy() -> None:
+    assert [name for name in shipped("scenarios") if name != "fragile_region"] == EPISODES
 
 
 def test_engines_identical_from_any_first_replication(fragile_region: sim.Scenario) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.config import read_toml, resolve, shipped
+from sim.config import shipped
 from sim.experiments.design import apply_setting, load_experiment
 from sim.parameters import P
 
@@ -147,10 +147,15 @@ def test_pillar2_leadership_varies_eastmarch_only() -> None:
     assert "states.Eastmarch.leadership=divided" in points[1].label
 
 
+OTHER_FILES = {"sensitivity": "r2p sensitivity", "validation": "r2p validate", "calibration": "r2p calibrate"}
+
+
 @pytest.mark.parametrize("name", shipped("experiments"))
-def test_every_shipped_experiment_loads(name: str) -> None:
-    if "sensitivity" in read_toml(resolve(name, "experiments")):
-        pytest.skip("a sensitivity design (r2p sensitivity), not a sweep design")
+def test_every_shipped_experiment_loads_or_names_its_command(name: str) -> None:
+    if name in OTHER_FILES:
+        with pytest.raises(sim.InputError, match=f"not an experiment design; allowed: {OTHER_FILES[name]}"):
+            load_experiment(name)
+        return
     experiment = load_experiment(name)
     assert experiment.name == name and experiment.description
     assert len(experiment.points()) >= 2

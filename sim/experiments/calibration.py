@@ -1,0 +1,290 @@
+"""``r2p calibrate``: the stylised historical episodes under what was done, beside the record.
+
+The calibration file (``experiments/calibration.toml``) has a ``[calibration]`` table (``name``,
+``description``, ``seed``, ``reps``, ``counterfactual``: a strategy every episode is also run
+under) and one ``[[episodes]]`` table per episode: ``scenario``, ``state`` (the focal state),
+``strategy`` (what was done, e.g. ``historical/rwanda_1994``), ``deaths`` (the documented toll as
+``[low, high]``), ``record`` (the source of that toll, in words) and an optional ``comment``.
+
+Each episode is run under its historical strategy, the same strategy with the veto-restraint norm,
+the counterfactual strategy and no response, all with the same root seed (common random
+numbers). Deaths are the focal state's own (from the trajectories), not the region's.
+
+Command line: ``r2p calibrate [FILE] [--reps N] [--out DIR]``; writes ``DIR/calibration.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.config import Fields, read_toml, resolve
+from sim.experiments.design import MAX_REPS, load_named
+from sim.experiments.measures import histories, paired
+from sim.experiments.statistics import format_number, mean_ci
+from sim.experiments.store import git_revision, write_atomically
+from sim.experiments.validation import reps_argument
+from sim.parameters import PARAMETERS
+from sim.scenario import Scenario, load_scenario
+from sim.simulate import MAX_SEED, simulate
+from sim.strategy import Strategy, load_strategy
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One calibration episode: a scenario, its focal state, what was done, and the record."""
+
+    scenario: Scenario
+    state: str
+    strategy: Strategy
+    deaths: tuple[float, float]
+    record: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A validated calibration file."""
+
+    name: str
+    description: str
+    seed: int
+    reps: int
+    counterfactual: Strategy
+    episodes: tuple[Episode, ...]
+    digest: str
+    source: str
+
+
+def _episode(t: Fields) -> Episode:
+    scenario = load_named(load_scenario, t.text("scenario"), t.file, t.path("scenario"))
+    state = t.choice("state", scenario.state_names)
+    strategy = load_named(load_strategy, t.text("strategy"), t.file, t.path("strategy"))
+    deaths = t._raw("deaths", None)
+    if not (isinstance(deaths, list) and len(deaths) == 2):
+        raise t.error("deaths", f"expected [low, high], got {deaths!r}", "two numbers, low <= high")
+    low, high = (Fields({"deaths": d}, t.file, t.where).number("deaths", 0, 1e10) for d in deaths)
+    if low > high:
+        raise t.error("deaths", "low is above high", "two numbers, low <= high")
+    episode = Episode(scenario, state, strategy, (float(low), float(high)), t.text("record"), t.text("comment", ""))
+    t.done()
+    return episode
+
+
+def parse_calibration(data: dict, file: str | Path, text: bytes = b"") -> Calibration:
+    """Validate a parsed calibration TOML document (``text``: the file's bytes, for its digest)."""
+    top = Fields(data, file, "")
+    head = top.table("calibration")
+    name = head.text("name")
+    description = head.text("description", "")
+    seed = head.number("seed", 0, MAX_SEED, integer=True)
+    reps = head.number("reps", 10, MAX_REPS, integer=True)
+    counterfactual = load_named(load_strategy, head.text("counterfactual"), file, head.path("counterfactual"))
+    head.done()
+    episodes = tuple(_episode(t) for t in top.tables("episodes"))
+    top.done()
+    digest = hashlib.sha256(text).hexdigest()
+    return Calibration(name, description, seed, reps, counterfactual, episodes, digest, str(file))
+
+
+def load_calibration(name_or_path: str | Path) -> Calibration:
+    """Load and validate a shipped calibration file (by name, from ``experiments/``) or a path.
+
+    Raises
+    ------
+    InputError
+        With one line naming the file, the field and what is allowed.
+    """
+    path = resolve(name_or_path, "experiments")
+    return parse_calibration(read_toml(path), path, path.read_bytes())
+
+
+def arms(episode: Episode, counterfactual: Strategy) -> dict[str, Strategy]:
+    """The strategies an episode is run under, by label."""
+    return {
+        "historical": episode.strategy,
+        "historical + veto restraint": episode.strategy.replace(veto_restraint=True),
+        counterfactual.name: counterfactual,
+        "no_response": load_strategy("no_response"),
+    }
+
+
+def run_episode(episode: Episode, counterfactual: Strategy, reps: int, seed: int) -> pd.DataFrame:
+    """One row per arm: the focal state's deaths (median, 90 % interval, mean with CI), the paired
+    difference from the historical arm, the share of runs inside the documented range, the median
+    number displaced, vetoes and the median first response week per pillar."""
+    index = episode.scenario.state_names.index(episode.state)
+    rows, historical = [], None
+    for label, strategy in arms(episode, counterfactual).items():
+        focal = histories(episode.scenario, strategy, reps, seed, index, ("deaths", "displaced"))
+        deaths = focal["deaths"][:, -1]
+        outcomes = simulate(episode.scenario, strategy, reps, seed)
+        historical = deaths if historical is None else historical
+        mean, low, high = mean_ci(deaths)
+        diff = paired(deaths, historical)
+        inside = np.mean((deaths >= episode.deaths[0]) & (deaths <= episode.deaths[1]))
+        rows.append({
+            "arm": label, "strategy": strategy.name, "median": float(np.median(deaths)),
+            "q05": float(np.quantile(deaths, 0.05)), "q95": float(np.quantile(deaths, 0.95)),
+            "mean": mean, "mean_low": low, "mean_high": high,
+            "vs_historical": diff[0], "vs_low": diff[1], "vs_high": diff[2], "n": reps,
+            "share_in_record": float(inside), "displaced": float(np.median(focal["displaced"][:, -1])),
+            "vetoes": float(outcomes["vetoes"].mean()),
+            **{f"pillar{p}_week": _median_week(outcomes[f"first_response_week_pillar{p}"]) for p in (1, 2, 3)},
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _median_week(series: pd.Series) -> float:
+    weeks = series.dropna().to_numpy(dtype=np.float64)
+    return float(np.median(weeks)) if len(weeks) * 2 >= len(series) else np.nan
+
+
+def fit_label(row: pd.Series, record: tuple[float, float]) -> str:
+    """Where the documented range lies against the simulated 90 % interval."""
+    if record[1] < row["q05"]:
+        return "record below the 90 % interval"
+    if record[0] > row["q95"]:
+        return "record above the 90 % interval"
+    if row["q05"] <= record[0] and record[1] <= row["q95"]:
+        return "record inside the 90 % interval"
+    return "record overlaps the 90 % interval"
+
+
+def _n(x: float) -> str:
+    return format_number(x)
+
+
+PROCEDURE = """## Calibration procedure
+
+Nothing in this model is fitted by an optimiser. Parameters are of three kinds:
+
+1. **Set from the literature** (the `source` column of `docs/ODD.md` section 8 names a study):
+   the risk-factor odds ratios (Early Warning Project), the end hazard of an episode (PITF median
+   episode length 4.5 years) and the weaker protection against a state perpetrator (Hultman,
+   Kathman and Shannon 2013). They are listed below; none was changed to improve a fit. The
+   Pareto exponent of episode severity is an assumption: it is a survival exponent, while
+   Clauset 2018's alpha about 1.5 for war sizes is a density exponent (see `docs/ODD.md`).
+2. **Tuned by hand to a reference fact**: `onset_hazard`, so that a state with no risk factor
+   and divided leadership has an onset rate near the Early Warning Project's base rate (S7;
+   `docs/validation.md` measures the result for the typical-risk state of the validation file).
+3. **Assumptions** (every other default): effect sizes of instruments, thresholds, harm rates,
+   Council voting. They are not calibrated; the sensitivity analysis (`r2p sensitivity`) shows
+   which of them matter.
+
+The historical scenarios add per-episode overrides (`[model]` in the scenario file) and hand-set
+initial conditions (tension, phase, severity), chosen by their authors so that the no-response
+toll is of the right order of magnitude; they are listed per episode below and are not fitted
+values either. The historical strategies (`strategies/historical/`) encode what was done and when,
+by calendar week; they were written from the public record before the runs below and not
+adjusted afterwards. The check below is therefore an out-of-sample comparison of orders of
+magnitude, not a fit: for each episode, the simulated distribution of the focal state's deaths
+under the historical strategy is set beside the documented toll.
+"""
+
+
+def _literature() -> list[str]:
+    lines = ["| parameter | default | source |", "|---|---|---|"]
+    for p in PARAMETERS:
+        if not p.source.startswith(("assumption", "seed")) and p.name not in ("veto_restraint", "uniting_for_peace"):
+            lines.append(f"| `{p.name}` | {p.default:g} | {p.source} |")
+    return lines
+
+
+def report(spec: Calibration, tables: list[pd.DataFrame], reps: int, seconds: float, command: str) -> str:
+    """The Markdown text of the calibration report."""
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Calibration: stylised historical episodes",
+        "",
+        f"Generated by `{command}` on {today} in {seconds:.0f} s: {reps:,} replications per arm, root seed "
+        f"{spec.seed}, calibration file `{Path(spec.source).name}` (sha256 {spec.digest[:12]}), git revision "
+        f"{git_revision() or 'unknown'}. Do not edit by hand; run the command again.",
+        "",
+        "The episodes are stylised (see each scenario file): they borrow the broad shape of a case to explore "
+        "response logic and do not reconstruct what happened. Deaths are model quantities for the focal state; "
+        "the documented tolls are those of DESIGN.md section 3 and the scenario files. Every arm uses the same "
+        "root seed, so differences between arms are paired (common random numbers).",
+        "",
+        PROCEDURE,
+        "Parameters set from the literature or tuned to a reference fact (defaults):",
+        "",
+        *_literature(),
+        "",
+        "## Fit: the historical strategy beside the record",
+        "",
+        "| episode | focal state | documented deaths | simulated median | 90 % interval | runs inside the "
+        "record | where the record lies |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for episode, table in zip(spec.episodes, tables, strict=True):
+        row = table.iloc[0]
+        lines.append(
+            f"| {episode.scenario.name} | {episode.state} | {_n(episode.deaths[0])}-{_n(episode.deaths[1])} | "
+            f"{_n(row['median'])} | {_n(row['q05'])}-{_n(row['q95'])} | {row['share_in_record']:.1%} | "
+            f"{fit_label(row, episode.deaths)} |"
+        )
+    for episode, table in zip(spec.episodes, tables, strict=True):
+        overrides = ", ".join(f"`{k}` = {v:g}" for k, v in episode.scenario.params.items()) or "none"
+        lines += [
+            "",
+            f"## {episode.scenario.title}",
+            "",
+            f"Record: {episode.record}. Historical strategy: `{episode.strategy.name}` "
+            f"({episode.strategy.description}). Scenario overrides: {overrides}.",
+            "",
+            "| arm | median deaths | 90 % interval | mean (95 % CI) | paired difference from historical (95 % CI) | "
+            "median displaced | vetoes per run | median first response week, pillar I / II / III |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for _, r in table.iterrows():
+            weeks = " / ".join(_n(r[f"pillar{p}_week"]) for p in (1, 2, 3))
+            lines.append(
+                f"| {r['arm']} | {_n(r['median'])} | {_n(r['q05'])}-{_n(r['q95'])} | {_n(r['mean'])} "
+                f"({_n(r['mean_low'])}-{_n(r['mean_high'])}) | {_n(r['vs_historical'])} ({_n(r['vs_low'])} to "
+                f"{_n(r['vs_high'])}) | {_n(r['displaced'])} | {r['vetoes']:.2g} | {weeks} |"
+            )
+        lines.append(f"\n{table['n'].iloc[0]:,} replications per arm; a week is '-' if fewer than half the runs "
+                     "saw that pillar act.")  # fmt: skip
+        if episode.comment:
+            lines += ["", f"*Notes*: {episode.comment.strip()}"]
+    return "\n".join(lines) + "\n"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
+    parser = commands.add_parser("calibrate", help="historical episodes under what was done, beside the record")
+    parser.add_argument("file", nargs="?", default="calibration", help="calibration file (default: calibration)")
+    parser.add_argument("--reps", type=reps_argument, default=None, help="replications per arm (default: the file's)")
+    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder of calibration.md (default docs)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``r2p calibrate``: print the fit per episode and write the report (raises InputError)."""
+    spec = load_calibration(args.file)
+    reps = args.reps or spec.reps
+    start = time.perf_counter()
+    tables = []
+    for episode in spec.episodes:
+        tables.append(run_episode(episode, spec.counterfactual, reps, spec.seed))
+        row = tables[-1].iloc[0]
+        print(f"{episode.scenario.name:<14} {episode.state:<24} record {_n(episode.deaths[0])}-{_n(episode.deaths[1])}"
+              f"  simulated median {_n(row['median'])} (90 %: {_n(row['q05'])}-{_n(row['q95'])})"
+              f"  {fit_label(row, episode.deaths)}", flush=True)  # fmt: skip
+    seconds = time.perf_counter() - start
+    command = " ".join(["r2p calibrate", *([args.file] if args.file != "calibration" else []),
+                        *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "calibration.md"
+    text = report(spec, tables, reps, seconds, command)
+    write_atomically(path, lambda tmp: tmp.write_text(text))
+    print(f"\n{len(spec.episodes)} episodes, {reps:,} replications per arm, {seconds:.0f} s; report: {path}")
+    return 0

@@ -1,0 +1,138 @@
+"""``r2p validate`` and ``r2p calibrate``: tables with CIs and n, reports, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.cli import main
+from sim.config import REPO_ROOT, resolve
+from sim.experiments.facts import CLAIMS, FAILS, HOLDS, PARTLY
+from sim.experiments.measures import first_exit, first_onset, median_ci, onset_rate
+from sim.experiments.tail import fit_tail
+from sim.experiments.validation import load_validation
+
+REPS = 100
+FACTS = [f"S{n}" for n in range(1, 10)]
+HISTORICAL = sorted(p.stem for p in (REPO_ROOT / "strategies" / "historical").glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("validate")
+    import contextlib
+    import io
+
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        assert main(["validate", "--reps", str(REPS), "--out", str(out)]) == 0
+    return out, text.getvalue()
+
+
+def test_table_has_one_row_per_fact_with_ci_and_n(validated: tuple[Path, str]) -> None:
+    _, printed = validated
+    rows = {line.split()[0]: line for line in printed.splitlines() if line[:2] in {f[:2] for f in FACTS}}
+    assert sorted(rows) == FACTS
+    for line in rows.values():
+        assert any(v in line for v in (HOLDS, PARTLY, FAILS)) and "[" in line
+
+
+def test_report_lists_every_fact_with_its_ci_n_and_plots(validated: tuple[Path, str]) -> None:
+    out, _ = validated
+    report = (out / "validation.md").read_text()
+    assert f"{REPS:,} replications per simulated arm" in report and "r2p validate" in report
+    for fact, claim in CLAIMS.items():
+        row = next(line for line in report.splitlines() if line.startswith(f"| {fact} |"))
+        assert claim in row and "[" in row and row.rstrip().endswith("** |")
+        assert (out / "validation" / f"{fact}.png").is_file()
+    assert "EWP onset rate, present vs absent" in report and "| armed_conflict | 3.2% vs 1.0% | 3.2x |" in report
+    assert not list(out.rglob(".*.tmp"))
+    table = pd.read_csv(out / "validation" / "summary.csv")
+    assert table["fact"].tolist() == FACTS and (table["n"] > 0).all()
+    assert (table["ci95_low"] <= table["effect"]).all() and (table["effect"] <= table["ci95_high"]).all()
+
+
+def test_validation_file_loads_with_every_fact() -> None:
+    spec = load_validation("validation")
+    assert list(spec.facts) == FACTS and spec.reps >= 1000
+    assert spec.typical.risk_factors == () and spec.typical.leadership == "divided"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("rate_band = [0.012, 0.014]", "rate_band = [0.014, 0.012]", "S7.rate_band"),
+        ('strategy = "pillar2_only"', 'strategy = "pillar9"', "S2.strategy"),
+        ('instrument = "chapter7_force"', 'instrument = "airlift"', "S8.instrument"),
+        ('start = { phase = "atrocity", tension = 0.75 }\nweeks = 1040',
+         'start = { phase = "atrocity", tension = 7 }\nweeks = 1040', "S9.start.tension"),
+        ("[S3]", "[S3]\ncolour = 'red'", "S3.colour"),
+    ],
+)  # fmt: skip
+def test_bad_validation_file_gives_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, field: str
+) -> None:
+    text = (REPO_ROOT / "experiments" / "validation.toml").read_text()
+    assert old in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(old, new))
+    out = tmp_path / "out"
+    assert main(["validate", str(bad), "--out", str(out), "--reps", "10"]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "bad.toml" in lines[0] and field in lines[0], captured.err
+    assert not out.exists()
+
+
+def test_bad_reps_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["validate", "--reps", "5"])
+    assert stop.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", HISTORICAL)
+def test_historical_strategies_load_by_folder_name(name: str) -> None:
+    strategy = sim.load_strategy(f"historical/{name}")
+    assert strategy.name == f"historical/{name}" and strategy.description and strategy.enabled
+    assert resolve(f"historical/{name}", "strategies").is_relative_to(REPO_ROOT / "strategies" / "historical")
+    assert sim.load_strategy(f"historical/{name}+veto_restraint").veto_restraint
+    assert (REPO_ROOT / "scenarios" / f"{name}.toml").is_file(), "one historical strategy per episode"
+    assert "Sources:" in (REPO_ROOT / "strategies" / "historical" / f"{name}.toml").read_text()
+
+
+def test_run_command_takes_a_historical_strategy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "rwanda_1994", "--strategy", "historical/rwanda_1994", "--reps", "20"]) == 0
+    assert "historical/rwanda_1994" in capsys.readouterr().out
+
+
+def test_calibrate_writes_a_report_for_every_episode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calibrate", "--reps", "20", "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "calibration.md").read_text()
+    for name in HISTORICAL:
+        assert f"| {name} |" in report and f"historical/{name}" in report
+    assert "early_prevention" in report and "historical + veto restraint" in report
+    assert "Calibration procedure" in report and "20 replications per arm" in report
+
+
+def test_power_law_fit_recovers_a_pareto_tail() -> None:
+    rng = np.random.default_rng(7)
+    sample = 50.0 * (1.0 - rng.random(4000)) ** (-1.0 / 1.5)  # pdf exponent 2.5 above 50
+    fit = fit_tail(sample)
+    assert abs(fit.alpha - 2.5) < 0.15 and fit.alpha_low < fit.alpha < fit.alpha_high
+    assert 40 <= fit.xmin <= 200 and 0 < fit.n_tail <= fit.n == 4000
+    assert fit.heavy and fit.r_exponential > 0
+
+
+def test_measures_on_a_hand_made_history() -> None:
+    phase = np.array([[2, 2, 3, 3, 4], [1, 1, 1, 1, 1], [3, 3, 4, 3, 3]])
+    assert first_onset(phase).tolist() == [2, -1, 3]
+    assert first_exit(phase).tolist() == [1, 1, 2]
+    rate, low, high, count, years = onset_rate(np.array([True, False]), np.array([26, 52]))
+    assert count == 1 and years == 1.5 and rate == pytest.approx(1 / 1.5) and low < rate < high
+    median, low, high, n = median_ci(np.arange(101.0))
+    assert median == 50 and low < 50 < high and n == 101
