@@ -7,7 +7,7 @@
 
 ``--suite experiments`` runs only the measurements of experiments at scale (peak memory of a
 10^7-replication sweep, 1 vs 2 workers, Dask overhead, common random numbers), which live in
-``benchmarks/sweeps.py`` and are described there.
+``benchmarks/sweeps.py`` and are described there. ``--suite view`` runs only 5. below.
 
 What it measures, on one scenario (default ``fragile_region``) for each strategy:
 
@@ -21,6 +21,8 @@ What it measures, on one scenario (default ``fragile_region``) for each strategy
    one thread; compared with the kernel on the same replications, run alternately.
 4. Start-up: a fresh ``python -c`` that imports ``sim`` and runs one replication, with an empty
    Numba cache (cold: everything compiles) and again with the cache that run left (warm).
+5. Classroom view: what the server does for one press of Step on ``fragile_region`` (the Mesa
+   model's week, the event log, the chart and map data), over whole 104-week runs.
 
 The machine is shared and noisy, so every ratio is taken from measurements made side by side in
 one run, each repeated ``--repeats`` times; the table shows the fastest repeat of each, the
@@ -45,6 +47,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numba
+import numpy as np
 
 import sim
 from sim.engines import kernel
@@ -83,12 +86,14 @@ class Config:
     seed: int = 0
     engines: bool = True
     """Run the engine measurements (1-4 above)."""
+    view_runs: int = 10
+    """Whole classroom runs stepped for the view measurement (5 above); 0 skips it."""
     experiments: sweeps.SweepConfig | None = sweeps.FULL
     """Sizes of the experiments-at-scale measurements (``benchmarks/sweeps.py``), or None to skip them."""
 
 
 QUICK = Config(reps=2_000, mesa_reps=8, scaling_reps=10_000, throughput_reps=20_000, repeats=2,
-               experiments=sweeps.QUICK)  # fmt: skip
+               experiments=sweeps.QUICK, view_runs=2)  # fmt: skip
 """Sizes of ``--quick``."""
 
 
@@ -439,7 +444,9 @@ def run_suite(cfg: Config, command: str = "python benchmarks/run.py") -> Report:
     """Run every measurement of ``cfg`` and gather the report."""
     scenario = sim.load_scenario(cfg.scenario)
     machine = machine_info()
-    sections = [sweeps.markdown(sweeps.run_sweeps(cfg.experiments))] if cfg.experiments else []
+    sections = [view_section(cfg.view_runs)] if cfg.view_runs else []
+    if cfg.experiments:
+        sections.append(sweeps.markdown(sweeps.run_sweeps(cfg.experiments)))
     if not cfg.engines:
         return Report(machine, [], [], [], command, sections)
     start_rows = startup(cfg)
@@ -463,6 +470,39 @@ def run_suite(cfg: Config, command: str = "python benchmarks/run.py") -> Report:
     return Report(machine, list(cfg.strategies), rows, start_rows, command, sections)
 
 
+def view_steps(runs: int, scenario: str = "fragile_region") -> np.ndarray:
+    """Seconds per press of Step in the classroom view, over ``runs`` whole runs (seeds 1, 2, ...)."""
+    from sim.view import charts
+    from sim.view.session import Settings, start
+
+    times = []
+    for seed in range(1, runs + 1):
+        run = start(Settings(scenario=scenario, strategy="three_pillar_flexible", seed=str(seed)))
+        positions = charts.layout(run)  # once per scenario, when the page loads it
+        for _ in range(run.model.weeks):
+            begin = time.perf_counter()
+            run.step()
+            charts.frame(run, positions)
+            times.append(time.perf_counter() - begin)
+    return np.array(times)
+
+
+def view_section(runs: int) -> str:
+    """The view measurement as a markdown table."""
+    progress(f"classroom view: {runs} runs of fragile_region stepped week by week")
+    view_steps(1)  # warm-up: imports, compilation
+    times = view_steps(runs)
+    rows = [
+        ("median", np.median(times), ""),
+        ("95th percentile", np.quantile(times, 0.95), "<= 100 ms"),
+        ("slowest", times.max(), ""),
+    ]
+    lines = [f"| classroom view: one Step on fragile_region, server side ({len(times)} steps) | time | target |",
+             "|---|---|---|"]  # fmt: skip
+    lines += [f"| {label} | {fmt_time(value)} | {target} |" for label, value, target in rows]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- command line
 
 
@@ -478,8 +518,8 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, Path | None]:
     parser.add_argument("--startup", choices=("both", "warm", "none"), help="fresh-process start-up runs")
     parser.add_argument("--scenario", help="scenario name or TOML path")
     parser.add_argument("--strategies", nargs="+", help="strategy names or TOML paths")
-    parser.add_argument("--suite", choices=("all", "engines", "experiments"), default="all",
-                        help="which measurements: engines, experiments at scale, or all")  # fmt: skip
+    parser.add_argument("--suite", choices=("all", "engines", "experiments", "view"), default="all",
+                        help="which measurements: engines, experiments at scale, classroom view, or all")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the markdown report to this file")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else Config()
@@ -490,10 +530,9 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, Path | None]:
     }
     if args.strategies:
         changes["strategies"] = tuple(args.strategies)
-    if args.suite == "engines":
-        changes["experiments"] = None
-    elif args.suite == "experiments":
-        changes["engines"] = False
+    if args.suite != "all":
+        changes.update(engines=args.suite == "engines", view_runs=cfg.view_runs if args.suite == "view" else 0)
+        changes["experiments"] = cfg.experiments if args.suite == "experiments" else None
     cfg = replace(cfg, **changes)
     for key in ("reps", "mesa_reps", "scaling_reps", "throughput_reps", "repeats"):
         if getattr(cfg, key) < 1:

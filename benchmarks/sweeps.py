@@ -105,13 +105,14 @@ def sweep_process(reps: int, seed: int, folder: Path) -> dict[str, float]:
     out = folder / f"results_{reps}"
     command = [sys.executable, "-c", "import sys; from sim.cli import main; sys.exit(main())",
                "sweep", str(toml), "--out", str(out)]  # fmt: skip
+    log = folder / f"memory_{reps}.log"  # a file, not a pipe: the progress lines would fill a pipe
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
+    with log.open("wb") as stderr:
+        child = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"the sweep of {reps} replications failed: {child.stderr.read().decode()}")
-    child.stderr.close()
+        raise RuntimeError(f"the sweep of {reps} replications failed: {log.read_text()}")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"rss": usage.ru_maxrss * 1024.0, "wall": wall, "disk": float(size)}
 

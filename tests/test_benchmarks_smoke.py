@@ -13,6 +13,7 @@ from types import ModuleType
 import numba
 import pytest
 
+import sim
 from sim.rng import Purpose, normal_pair, replication_key, uniform
 
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
@@ -87,10 +88,19 @@ def test_crn_halfwidths_are_narrower_when_paired(bench: ModuleType) -> None:
 def test_suite_option_selects_the_measurements(bench: ModuleType) -> None:
     engines, _ = bench.parse_args(["--suite", "engines"])
     experiments, _ = bench.parse_args(["--suite", "experiments", "--quick"])
+    view, _ = bench.parse_args(["--suite", "view"])
     everything, _ = bench.parse_args([])
-    assert engines.engines and engines.experiments is None
-    assert not experiments.engines and experiments.experiments == bench.sweeps.QUICK
-    assert everything.engines and everything.experiments == bench.sweeps.FULL
+    assert engines.engines and engines.experiments is None and not engines.view_runs
+    assert not experiments.engines and experiments.experiments == bench.sweeps.QUICK and not experiments.view_runs
+    assert not view.engines and view.experiments is None and view.view_runs
+    assert everything.engines and everything.experiments == bench.sweeps.FULL and everything.view_runs
+
+
+def test_view_step_timings_cover_whole_runs(bench: ModuleType) -> None:
+    times = bench.view_steps(1)
+    assert len(times) == sim.load_scenario("fragile_region").weeks
+    assert (times > 0).all()
+    assert "| 95th percentile |" in bench.view_section(1)
 
 
 def test_quick_sizes_are_smaller_than_the_full_run(bench: ModuleType) -> None:

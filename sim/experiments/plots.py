@@ -33,6 +33,8 @@ PLOTS = "plots"
 REPORT = "report.md"
 FIXED = ("point", "scenario", "strategy", "label")
 """Columns of ``design.csv`` that are not grid keys."""
+CCDF_POINTS = 2000
+"""Largest number of tolls per strategy drawn evenly in the death-toll CCDF (the tail gets as many more)."""
 SIZE = (8, 5)
 STYLE = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11}
 DPI = 150
@@ -253,15 +255,17 @@ def death_ccdf(folder: Path) -> Path:
     with matplotlib.rc_context(STYLE):
         figure, (axes,) = _figure()
         for _, row in _base_points(design).iterrows():
-            deaths = read_outcomes(folder, int(row["point"]))
-            values = np.sort(deaths["deaths"].to_numpy(dtype=np.float64)) if len(deaths) else np.empty(0)
+            deaths = read_outcomes(folder, int(row["point"]), columns=["deaths"])["deaths"]
+            values = np.sort(deaths.to_numpy(dtype=np.float64))
+            del deaths
             n = len(values)
             if n == 0:
                 continue
-            share = np.arange(n, 0, -1) / n  # P(D >= values[i]) for sorted values (first of any tie)
-            positive = values > 0
-            zero = 1 - positive.mean()
+            zero = 1 - np.count_nonzero(values > 0) / n
             label = f"{row['strategy']} (n={n:,}; {zero:.0%} no deaths)"
+            ranks = _ccdf_ranks(n)
+            values, share = values[ranks], (n - ranks) / n  # P(D >= values[i]) for sorted values
+            positive = values > 0
             if positive.any():
                 axes.plot(values[positive], share[positive], drawstyle="steps-pre", linewidth=2, label=label)
                 drawn = True
@@ -276,6 +280,16 @@ def death_ccdf(folder: Path) -> Path:
         axes.legend(loc="lower left", title=_fixed_note(design))
         axes.grid(alpha=0.3, which="both")
         return _save(figure, folder / PLOTS / "death_ccdf.png")
+
+
+def _ccdf_ranks(n: int, points: int = CCDF_POINTS) -> np.ndarray:
+    """Ranks of the sorted tolls to draw: all of them up to ``points``; beyond, ``points`` spread
+    evenly over the body plus ``points`` spread geometrically towards the largest (the tail)."""
+    if n <= 2 * points:
+        return np.arange(n)
+    body = np.linspace(0, n - 1, points)
+    tail = n - np.geomspace(1, n, points)
+    return np.unique(np.concatenate([body, tail]).astype(np.int64))
 
 
 # --- report ---------------------------------------------------------------------------------------

@@ -52,18 +52,19 @@ def summary_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OUTCOM
     Yes/no outcomes get a Wilson interval; week outcomes are averaged over the replications in
     which the event happened (``n`` says how many).
     """
-    rows = []
-    for column in columns:
-        series = outcomes[column]
-        if series.dtype == bool:
-            mean, low, high = wilson_ci(int(series.sum()), len(series))
-            n = len(series)
-        else:
-            values = series.dropna().to_numpy(dtype=np.float64)
-            mean, low, high = mean_ci(values)
-            n = len(values)
-        rows.append({"outcome": column, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n})
-    return pd.DataFrame(rows).set_index("outcome")
+    return pd.DataFrame([summary_row(outcomes[column]) for column in columns]).set_index("outcome")
+
+
+def summary_row(series: pd.Series) -> dict[str, object]:
+    """One row of :func:`summary_table`: outcome (the series' name), mean, 95 % CI and n."""
+    if series.dtype == bool:
+        mean, low, high = wilson_ci(int(series.sum()), len(series))
+        n = len(series)
+    else:
+        values = series.dropna().to_numpy(dtype=np.float64)
+        mean, low, high = mean_ci(values)
+        n = len(values)
+    return {"outcome": series.name, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n}
 
 
 def format_table(table: pd.DataFrame) -> str:

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, TextIO
 import numba
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from sim.config import InputError
 from sim.experiments.design import DesignPoint, Experiment
-from sim.experiments.statistics import MAIN_OUTCOMES, summary_table
+from sim.experiments.statistics import MAIN_OUTCOMES, summary_row
 from sim.experiments.store import (
     CHUNKS,
     DESIGN,
@@ -226,13 +227,13 @@ def _run_on_cluster(
         store(futures[future], future.result())
 
 
-def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
-    """Per-replication outcomes of a results folder (of one design point, if given)."""
+def read_outcomes(folder: Path, point: int | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """Per-replication outcomes of a results folder (of one design point, and some columns, if given)."""
     pattern = "point-*.parquet" if point is None else f"point-{point:05d}-*.parquet"
     files = sorted((folder / CHUNKS).glob(pattern))
     if not files:
-        return pd.DataFrame()
-    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        return pd.DataFrame(columns=columns)
+    return pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
 
 
 def summarise(folder: Path, points: list[DesignPoint]) -> pd.DataFrame:
@@ -241,22 +242,18 @@ def summarise(folder: Path, points: list[DesignPoint]) -> pd.DataFrame:
     Reads one outcome column of one design point at a time, so memory grows with the replications
     of a single point and column (8 bytes each), not with the whole experiment.
     """
-    frames = []
+    rows = []
     for p in points:
         files = sorted((folder / CHUNKS).glob(f"point-{p.index:05d}-*.parquet"))
-        rows = []
         for column in MAIN_OUTCOMES:
-            series = pd.concat([pd.read_parquet(f, columns=[column])[column] for f in files], ignore_index=True)
-            row = summary_table(series.to_frame(), (column,)).reset_index()
-            present = series.dropna().astype(float)
-            for q in QUANTILES:
-                row[f"q{round(q * 100):02d}"] = float(present.quantile(q)) if len(present) else np.nan
+            series = pq.read_table(files, columns=[column]).to_pandas()[column]
+            row = {"point": p.index, "label": p.label, **summary_row(series)}
+            present = series.dropna().to_numpy(dtype=np.float64)
+            quantiles = np.quantile(present, QUANTILES) if len(present) else np.full(len(QUANTILES), np.nan)
+            for q, value in zip(QUANTILES, quantiles, strict=True):
+                row[f"q{round(q * 100):02d}"] = float(value)
             rows.append(row)
-        table = pd.concat(rows, ignore_index=True)
-        table.insert(0, "point", p.index)
-        table.insert(1, "label", p.label)
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(rows)
 
 
 def _now() -> str:

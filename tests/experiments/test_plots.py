@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import matplotlib.image
+import numpy as np
 import pytest
 
 from sim.config import InputError
@@ -101,3 +102,12 @@ def test_command_line(results: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert f"report: {results / 'report.md'}" in out and "timing_curve.png" in out
     with pytest.raises(SystemExit):
         parser.parse_args(["plot", str(results), "--reps", "0"])
+
+
+def test_ccdf_of_many_tolls_draws_a_bounded_sample_that_keeps_both_ends() -> None:
+    assert list(plots._ccdf_ranks(5)) == [0, 1, 2, 3, 4]
+    ranks = plots._ccdf_ranks(10_000_000)
+    assert len(ranks) <= 2 * plots.CCDF_POINTS
+    assert ranks[0] == 0 and ranks[-1] == 10_000_000 - 1
+    assert (np.diff(ranks) > 0).all()
+    assert (ranks >= 10_000_000 - 100).sum() >= 10  # the largest tolls are drawn one by one
