@@ -86,7 +86,7 @@ def run_replication(
     summarise(w, out)
 
 
-@jit(parallel=True)
+@jit(parallel=True, nogil=True)  # without the GIL, a sweep writes one chunk while the next runs
 def run_block(
     seed: int,
     first: int,

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -157,17 +159,23 @@ def sweep(
     meter = progress(len(points) * reps, sum(c.count for c in chunks) - sum(c.count for c in todo), len(points)) \
         if progress else None  # fmt: skip
 
+    waiting = Counter(c.point for c in todo)
+    summaries = {p.index: summarise_point(folder, p) for p in points if not waiting[p.index]}
+
     def store(c: Chunk, table: pd.DataFrame) -> None:
         write_table(table, chunk_path(folder, c.point, c.first, c.count))
         if meter:
             meter.update(c)
+        waiting[c.point] -= 1
+        if not waiting[c.point]:  # the point is complete: summarise it while later chunks run
+            summaries[c.point] = summarise_point(folder, points[c.point])
 
     if client is None:
         _run_here(todo, points, experiment, workers, store)
     else:
         with client:
             _run_on_cluster(client, todo, points, experiment, store)
-    write_table(summarise(folder, points), folder / SUMMARY)
+    write_table(pd.DataFrame([row for p in points for row in summaries[p.index]]), folder / SUMMARY)
     finished = {**read_manifest(folder), "finished": _now()}
     write_json(finished, folder / MANIFEST)
     return folder
@@ -180,12 +188,21 @@ def _run_here(
     workers: int | None,
     store: Callable[[Chunk, pd.DataFrame], None],
 ) -> None:
+    """Simulate the chunks one after the other; a second thread writes (and summarises) each while
+    the kernel, which releases the GIL, runs the next. At most one chunk waits to be written."""
     threads = numba.get_num_threads()
     if workers is not None:
         numba.set_num_threads(workers)
     try:
-        for c in todo:
-            store(c, run_chunk(points[c.point], c, experiment.seed, experiment.weeks))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="r2p-writer") as writer:
+            writing: Future | None = None
+            for c in todo:
+                table = run_chunk(points[c.point], c, experiment.seed, experiment.weeks)
+                if writing is not None:
+                    writing.result()  # raises the writer's error, if any
+                writing = writer.submit(store, c, table)
+            if writing is not None:
+                writing.result()
     finally:
         numba.set_num_threads(threads)
 
@@ -236,24 +253,23 @@ def read_outcomes(folder: Path, point: int | None = None, columns: list[str] | N
     return pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
 
 
-def summarise(folder: Path, points: list[DesignPoint]) -> pd.DataFrame:
-    """Per design point and outcome: mean, 95 % CI, quantiles and replications.
+def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]:
+    """Rows of ``summary.csv`` for one design point: per outcome, mean, 95 % CI, quantiles and n.
 
-    Reads one outcome column of one design point at a time, so memory grows with the replications
-    of a single point and column (8 bytes each), not with the whole experiment.
+    Reads one outcome column at a time, so memory grows with the replications of a single point
+    and column (8 bytes each), not with the whole experiment.
     """
+    files = sorted((folder / CHUNKS).glob(f"point-{point.index:05d}-*.parquet"))
     rows = []
-    for p in points:
-        files = sorted((folder / CHUNKS).glob(f"point-{p.index:05d}-*.parquet"))
-        for column in MAIN_OUTCOMES:
-            series = pq.read_table(files, columns=[column]).to_pandas()[column]
-            row = {"point": p.index, "label": p.label, **summary_row(series)}
-            present = series.dropna().to_numpy(dtype=np.float64)
-            quantiles = np.quantile(present, QUANTILES) if len(present) else np.full(len(QUANTILES), np.nan)
-            for q, value in zip(QUANTILES, quantiles, strict=True):
-                row[f"q{round(q * 100):02d}"] = float(value)
-            rows.append(row)
-    return pd.DataFrame(rows)
+    for column in MAIN_OUTCOMES:
+        series = pq.read_table(files, columns=[column]).to_pandas()[column]
+        row = {"point": point.index, "label": point.label, **summary_row(series)}
+        present = series.dropna().to_numpy(dtype=np.float64)
+        quantiles = np.quantile(present, QUANTILES) if len(present) else np.full(len(QUANTILES), np.nan)
+        for q, value in zip(QUANTILES, quantiles, strict=True):
+            row[f"q{round(q * 100):02d}"] = float(value)
+        rows.append(row)
+    return rows
 
 
 def _now() -> str:
