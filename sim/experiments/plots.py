@@ -247,7 +247,7 @@ def death_ccdf(folder: Path) -> Path:
     every grid column. Replications without deaths cannot be drawn on a log axis; the legend gives
     their share.
     """
-    from sim.experiments.sweep import read_outcomes
+    from sim.experiments.sweep import read_column
 
     folder = _check_folder(folder)
     design = read_design(folder)
@@ -255,9 +255,8 @@ def death_ccdf(folder: Path) -> Path:
     with matplotlib.rc_context(STYLE):
         figure, (axes,) = _figure()
         for _, row in _base_points(design).iterrows():
-            deaths = read_outcomes(folder, int(row["point"]), columns=["deaths"])["deaths"]
-            values = np.sort(deaths.to_numpy(dtype=np.float64))
-            del deaths
+            values, _ = read_column(folder, int(row["point"]), "deaths")
+            values.sort()
             n = len(values)
             if n == 0:
                 continue

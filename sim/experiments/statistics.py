@@ -52,19 +52,21 @@ def summary_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OUTCOM
     Yes/no outcomes get a Wilson interval; week outcomes are averaged over the replications in
     which the event happened (``n`` says how many).
     """
-    return pd.DataFrame([summary_row(outcomes[column]) for column in columns]).set_index("outcome")
+    rows = []
+    for column in columns:
+        series = outcomes[column]
+        rows.append(summary_row(column, series.dropna().to_numpy(dtype=np.float64), series.dtype == bool))
+    return pd.DataFrame(rows).set_index("outcome")
 
 
-def summary_row(series: pd.Series) -> dict[str, object]:
-    """One row of :func:`summary_table`: outcome (the series' name), mean, 95 % CI and n."""
-    if series.dtype == bool:
-        mean, low, high = wilson_ci(int(series.sum()), len(series))
-        n = len(series)
-    else:
-        values = series.dropna().to_numpy(dtype=np.float64)
-        mean, low, high = mean_ci(values)
-        n = len(values)
-    return {"outcome": series.name, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n}
+def summary_row(outcome: str, values: np.ndarray, yes_no: bool) -> dict[str, object]:
+    """One row of :func:`summary_table`: outcome, mean (or share), 95 % CI and n.
+
+    ``values`` are the outcome's present values as floats (0 or 1 if ``yes_no``).
+    """
+    n = len(values)
+    mean, low, high = wilson_ci(int(values.sum()), n) if yes_no else mean_ci(values)
+    return {"outcome": outcome, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n}
 
 
 def format_table(table: pd.DataFrame) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 import numba
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.config import InputError
@@ -244,13 +245,25 @@ def _run_on_cluster(
         store(futures[future], future.result())
 
 
-def read_outcomes(folder: Path, point: int | None = None, columns: list[str] | None = None) -> pd.DataFrame:
-    """Per-replication outcomes of a results folder (of one design point, and some columns, if given)."""
+def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
+    """Per-replication outcomes of a results folder (of one design point, if given)."""
     pattern = "point-*.parquet" if point is None else f"point-{point:05d}-*.parquet"
     files = sorted((folder / CHUNKS).glob(pattern))
     if not files:
-        return pd.DataFrame(columns=columns)
-    return pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+        return pd.DataFrame()
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def read_column(folder: Path, point: int, column: str) -> tuple[np.ndarray, bool]:
+    """The present values of one outcome of one design point as floats, and whether it is yes/no.
+
+    Holds only that column in memory (8 bytes per replication).
+    """
+    files = sorted((folder / CHUNKS).glob(f"point-{point:05d}-*.parquet"))
+    if not files:
+        return np.empty(0), False
+    values = pq.read_table(files, columns=[column]).column(0)
+    return values.drop_null().to_numpy().astype(np.float64), pa.types.is_boolean(values.type)
 
 
 def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]:
@@ -259,13 +272,11 @@ def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]
     Reads one outcome column at a time, so memory grows with the replications of a single point
     and column (8 bytes each), not with the whole experiment.
     """
-    files = sorted((folder / CHUNKS).glob(f"point-{point.index:05d}-*.parquet"))
     rows = []
     for column in MAIN_OUTCOMES:
-        series = pq.read_table(files, columns=[column]).to_pandas()[column]
-        row = {"point": point.index, "label": point.label, **summary_row(series)}
-        present = series.dropna().to_numpy(dtype=np.float64)
-        quantiles = np.quantile(present, QUANTILES) if len(present) else np.full(len(QUANTILES), np.nan)
+        values, yes_no = read_column(folder, point.index, column)
+        row = {"point": point.index, "label": point.label, **summary_row(column, values, yes_no)}
+        quantiles = np.quantile(values, QUANTILES, overwrite_input=True) if len(values) else [np.nan] * len(QUANTILES)
         for q, value in zip(QUANTILES, quantiles, strict=True):
             row[f"q{round(q * 100):02d}"] = float(value)
         rows.append(row)
