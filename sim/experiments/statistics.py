@@ -43,7 +43,9 @@ def wilson_ci(successes: int, n: int) -> tuple[float, float, float]:
     share = successes / n
     centre = (share + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 * math.sqrt(share * (1 - share) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
-    return share, centre - half, centre + half
+    low = 0.0 if successes == 0 else centre - half  # exact at the ends, where rounding would leave 1e-19
+    high = 1.0 if successes == n else centre + half
+    return share, low, high
 
 
 def summary_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:

@@ -29,3 +29,8 @@ def test_summary_table_counts_only_replications_where_the_event_happened() -> No
     assert summary.loc["onset", "mean"] == 0.75
     assert summary.loc["onset_week", "mean"] == 5 and summary.loc["onset_week", "n"] == 3
     assert "onset_week" in format_table(summary)
+
+
+def test_wilson_interval_stays_within_zero_and_one() -> None:
+    assert wilson_ci(0, 1000)[1] == 0.0
+    assert wilson_ci(1000, 1000)[2] == 1.0
