@@ -135,7 +135,8 @@ def run(
     shape = (reps, weeks + 1, len(TRAJECTORY), n) if trajectories else (1, weeks + 1, len(TRAJECTORY), n)
     frames = np.zeros(shape)
     worlds = np.zeros(((reps + block - 1) // block, n), WORLD)
-    # Hand out blocks a few at a time, so that a thread slowed by other work does not hold the rest.
-    with numba.parallel_chunksize(4):
+    # Hand out blocks one at a time, so that neither a thread slowed by other work nor the last
+    # blocks of a chunk leave the other thread idle.
+    with numba.parallel_chunksize(1):
         run_block(seed, first, weeks, region, p, strategy, table, out, frames, trajectories, worlds)
     return out, (frames if trajectories else None)
