@@ -30,7 +30,7 @@ from sim.experiments.design import MAX_REPS, load_named
 from sim.experiments.measures import histories, paired
 from sim.experiments.statistics import format_number, mean_ci
 from sim.experiments.store import git_revision, write_atomically
-from sim.experiments.validation import reps_argument
+from sim.experiments.validation import add_report_command, command_line
 from sim.parameters import PARAMETERS
 from sim.scenario import Scenario, load_scenario
 from sim.simulate import MAX_SEED, simulate
@@ -260,11 +260,8 @@ def report(spec: Calibration, tables: list[pd.DataFrame], reps: int, seconds: fl
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
-    parser = commands.add_parser("calibrate", help="historical episodes under what was done, beside the record")
-    parser.add_argument("file", nargs="?", default="calibration", help="calibration file (default: calibration)")
-    parser.add_argument("--reps", type=reps_argument, default=None, help="replications per arm (default: the file's)")
-    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder of calibration.md (default docs)")
-    return parser
+    return add_report_command(commands, "calibrate", "calibration",
+                              "historical episodes under what was done, beside the record", 10)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -280,8 +277,7 @@ def run(args: argparse.Namespace) -> int:
               f"  simulated median {_n(row['median'])} (90 %: {_n(row['q05'])}-{_n(row['q95'])})"
               f"  {fit_label(row, episode.deaths)}", flush=True)  # fmt: skip
     seconds = time.perf_counter() - start
-    command = " ".join(["r2p calibrate", *([args.file] if args.file != "calibration" else []),
-                        *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
+    command = command_line(args)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "calibration.md"
     text = report(spec, tables, reps, seconds, command)

@@ -102,8 +102,11 @@ def rate_ratio(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, float
     """Ratio of two :func:`onset_rate` results ``a / b`` with a log-normal 95 % CI.
 
     The CI treats the two counts as independent Poisson counts; under common random numbers they
-    are positively correlated, so the interval is conservative.
+    are positively correlated, so the interval is conservative. Without an event on either side
+    (too few replications) the ratio and its CI are NaN.
     """
+    if not (a[3] and b[3]):
+        return math.nan, math.nan, math.nan
     ratio = a[0] / b[0]
     half = Z95 * math.sqrt(1 / a[3] + 1 / b[3])
     return ratio, ratio * math.exp(-half), ratio * math.exp(half)

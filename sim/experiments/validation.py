@@ -18,6 +18,7 @@ import hashlib
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,9 @@ from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
 from sim.scenario import StateSpec, parse_state
 from sim.simulate import MAX_SEED
+
+MIN_REPS = 100
+"""Fewest replications per arm: below, some facts (the tail fit, rate ratios) have too few events."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def parse_validation(data: dict, file: str | Path, text: bytes = b"") -> Validat
     name = head.text("name")
     description = head.text("description", "")
     seed = head.number("seed", 0, MAX_SEED, integer=True)
-    reps = head.number("reps", 10, MAX_REPS, integer=True)
+    reps = head.number("reps", MIN_REPS, MAX_REPS, integer=True)
     head.done()
     typical = parse_state(top.table("typical_state"))
     facts, comments = {}, {}
@@ -295,21 +299,45 @@ def write_report(spec: Validation, findings: list[Finding], out: Path, reps: int
     return path
 
 
-def reps_argument(text: str) -> int:
-    """A ``--reps`` value: a whole number from 10 to ``MAX_REPS``."""
-    value = int(text) if text.isdigit() else 0
-    if not 10 <= value <= MAX_REPS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a whole number from 10 to {MAX_REPS}")
-    return value
+def reps_argument(least: int) -> Callable[[str], int]:
+    """A parser of ``--reps`` values: whole numbers from ``least`` to ``MAX_REPS``."""
+
+    def parse(text: str) -> int:
+        value = int(text) if text.isdigit() else 0
+        if not least <= value <= MAX_REPS:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not allowed; allowed: a whole number from {least} to {MAX_REPS}"
+            )
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def add_report_command(
+    commands: argparse._SubParsersAction, name: str, kind: str, text: str, least: int
+) -> argparse.ArgumentParser:
+    """Add a subcommand that runs the ``kind`` file of ``experiments/`` and writes ``docs/KIND.md``
+    (``least``: the fewest replications per arm it accepts)."""
+    parser = commands.add_parser(name, help=text)
+    parser.add_argument("file", nargs="?", default=kind, help=f"{kind} file (default: {kind})")
+    parser.add_argument("--reps", type=reps_argument(least), default=None,
+                        help="replications per arm (default: the file's)")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=Path("docs"), help=f"folder of {kind}.md (default docs)")
+    parser.set_defaults(kind=kind)
+    return parser
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command that reproduces a report, as written into it."""
+    return " ".join([f"r2p {args.command}", *([args.file] if args.file != args.kind else []),
+                     *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``validate`` subcommand to the ``r2p`` subparsers."""
-    parser = commands.add_parser("validate", help="measure the stylised facts S1-S9 and write a validation report")
-    parser.add_argument("file", nargs="?", default="validation", help="validation file (default: validation)")
-    parser.add_argument("--reps", type=reps_argument, default=None, help="replications per arm (default: the file's)")
-    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder of validation.md (default docs)")
-    return parser
+    return add_report_command(commands, "validate", "validation",
+                              "measure the stylised facts S1-S9 and write a validation report", MIN_REPS)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -319,8 +347,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     findings = validate(spec, reps)
     seconds = time.perf_counter() - start
-    command = " ".join(["r2p validate", *([args.file] if args.file != "validation" else []),
-                        *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
+    command = command_line(args)
     print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}, {seconds:.0f} s\n")
     print(format_summary(findings))
     path = write_report(spec, findings, args.out, reps, seconds, command)

@@ -81,7 +81,7 @@ def test_bad_validation_file_gives_one_line_and_writes_nothing(
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace(old, new))
     out = tmp_path / "out"
-    assert main(["validate", str(bad), "--out", str(out), "--reps", "10"]) == 2
+    assert main(["validate", str(bad), "--out", str(out), "--reps", "100"]) == 2
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and "bad.toml" in lines[0] and field in lines[0], captured.err
