@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import Fields, read_toml, resolve
-from sim.experiments.design import MAX_REPS, load_named
+from sim.config import Fields
+from sim.experiments.design import MAX_REPS, load_file, load_named
 from sim.experiments.measures import histories, paired
 from sim.experiments.statistics import format_number, mean_ci
 from sim.experiments.store import git_revision, write_atomically
@@ -95,15 +95,9 @@ def parse_calibration(data: dict, file: str | Path, text: bytes = b"") -> Calibr
 
 
 def load_calibration(name_or_path: str | Path) -> Calibration:
-    """Load and validate a shipped calibration file (by name, from ``experiments/``) or a path.
-
-    Raises
-    ------
-    InputError
-        With one line naming the file, the field and what is allowed.
-    """
-    path = resolve(name_or_path, "experiments")
-    return parse_calibration(read_toml(path), path, path.read_bytes())
+    """Load and validate a shipped calibration file (by name, from ``experiments/``) or a path; see
+    :func:`sim.experiments.design.load_file`."""
+    return load_file(parse_calibration, name_or_path)
 
 
 def arms(episode: Episode, counterfactual: Strategy) -> dict[str, Strategy]:

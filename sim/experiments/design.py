@@ -218,8 +218,9 @@ def load_named(loader: Callable[[str], T], name: str, file: str | Path, where: s
         raise InputError(file, where, str(error)) from None
 
 
-def load_experiment(name_or_path: str | Path) -> Experiment:
-    """Load and validate a shipped experiment (by name) or an experiment file (by path).
+def load_file(parse: Callable[[dict, Path, bytes], T], name_or_path: str | Path) -> T:
+    """Find a file of ``experiments/`` by name (or take a path), read it and validate it with
+    ``parse``, which gets the parsed TOML, the path and the file's bytes (for its digest).
 
     Raises
     ------
@@ -227,4 +228,10 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
         With one line naming the file, the field and what is allowed.
     """
     path = resolve(name_or_path, "experiments")
-    return parse_experiment(read_toml(path), path, path.read_bytes())
+    return parse(read_toml(path), path, path.read_bytes())
+
+
+def load_experiment(name_or_path: str | Path) -> Experiment:
+    """Load and validate a shipped experiment (by name) or an experiment file (by path); see
+    :func:`load_file`."""
+    return load_file(parse_experiment, name_or_path)

@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 
 from sim.concepts import INSTRUMENT_NAMES, Pillar
-from sim.config import Fields, InputError, read_toml, resolve
-from sim.experiments.design import apply_setting, load_named
+from sim.config import Fields, InputError
+from sim.experiments.design import apply_setting, load_file, load_named
 from sim.experiments.store import git_revision, versions, write_atomically, write_json, write_table
 from sim.parameters import BY_NAME, STRATEGY_SWITCHES
 from sim.scenario import WARNING_KEYS, Scenario, load_scenario
@@ -205,15 +205,9 @@ def parse_sensitivity(data: dict, file: str | Path, text: bytes = b"") -> Sensit
 
 
 def load_sensitivity(name_or_path: str | Path) -> Sensitivity:
-    """Load and validate a shipped sensitivity file (by name, from ``experiments/``) or a path.
-
-    Raises
-    ------
-    InputError
-        With one line naming the file, the field and what is allowed.
-    """
-    path = resolve(name_or_path, "experiments")
-    return parse_sensitivity(read_toml(path), path, path.read_bytes())
+    """Load and validate a shipped sensitivity file (by name, from ``experiments/``) or a path; see
+    :func:`sim.experiments.design.load_file`."""
+    return load_file(parse_sensitivity, name_or_path)
 
 
 def _evaluate(spec: Sensitivity, samples: np.ndarray, label: str, progress: bool) -> np.ndarray:

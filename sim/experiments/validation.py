@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import Fields, read_toml, resolve
-from sim.experiments.design import MAX_REPS
+from sim.config import Fields
+from sim.experiments.design import MAX_REPS, load_file
 from sim.experiments.facts import FACTS, Finding
 from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
@@ -74,15 +74,9 @@ def parse_validation(data: dict, file: str | Path, text: bytes = b"") -> Validat
 
 
 def load_validation(name_or_path: str | Path) -> Validation:
-    """Load and validate a shipped validation file (by name, from ``experiments/``) or a path.
-
-    Raises
-    ------
-    InputError
-        With one line naming the file, the field and what is allowed.
-    """
-    path = resolve(name_or_path, "experiments")
-    return parse_validation(read_toml(path), path, path.read_bytes())
+    """Load and validate a shipped validation file (by name, from ``experiments/``) or a path; see
+    :func:`sim.experiments.design.load_file`."""
+    return load_file(parse_validation, name_or_path)
 
 
 def validate(spec: Validation, reps: int | None = None, progress: bool = True) -> list[Finding]:
