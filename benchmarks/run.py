@@ -59,6 +59,7 @@ from sim.strategy import Strategy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling module, however this file is run
 import sweeps
+from measure import best_of, progress
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_THREADS = 2
@@ -200,15 +201,6 @@ def threads(n: int) -> Iterator[None]:
         yield
     finally:
         numba.set_num_threads(old)
-
-
-def best_of(repeats: int, measures: dict[str, Callable[[], float]]) -> dict[str, float]:
-    """Run the measures alternately ``repeats`` times; the smallest result of each."""
-    best = {name: float("inf") for name in measures}
-    for _ in range(repeats):
-        for name, measure in measures.items():
-            best[name] = min(best[name], measure())
-    return best
 
 
 def time_kernel(inputs: ModelInputs, reps: int, seed: int = 0, first: int = 0) -> float:
@@ -378,11 +370,6 @@ def startup(cfg: Config) -> list[Row]:
                 Row(f"{name} cache: whole process", {"s": f"{cost['total']:.2f}"}),
             ]
     return rows
-
-
-def progress(message: str) -> None:
-    """Say on stderr what is being measured (the report goes to stdout)."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def strategy_rows(cfg: Config, scenario: Scenario, name: str) -> dict[str, str]:

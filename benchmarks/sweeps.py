@@ -41,6 +41,9 @@ from sim.experiments.design import Experiment, load_experiment
 from sim.experiments.statistics import Z95
 from sim.experiments.sweep import sweep
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling module, however this file is run
+from measure import best_of, progress
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -79,11 +82,6 @@ COMPARISONS = (
      "reactive_coercion"),
 )  # fmt: skip
 """(label, scenario, strategy, baseline); ``NAME@D`` delays the strategy's Pillar III by D weeks."""
-
-
-def progress(message: str) -> None:
-    """Say on stderr what is being measured."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- 1. memory
@@ -143,15 +141,6 @@ def timed_sweep(experiment: Experiment, reps: int, **options: object) -> Callabl
             return time.perf_counter() - start
 
     return measure
-
-
-def best_of(repeats: int, measures: dict[str, Callable[[], float]]) -> dict[str, float]:
-    """Run the measures in turn ``repeats`` times; the smallest result of each."""
-    best = {name: math.inf for name in measures}
-    for _ in range(repeats):
-        for name, measure in measures.items():
-            best[name] = min(best[name], measure())
-    return best
 
 
 def workers_and_dask(cfg: SweepConfig) -> list[Measurement]:
