@@ -16,12 +16,11 @@ from pathlib import Path
 from sim.config import InputError, shipped
 from sim.experiments import calibration, compare, plots, sensitivity, validation
 from sim.experiments.store import write_table
+from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
 from sim.scenario import load_scenario
-from sim.simulate import ENGINES, MAX_SEED, simulate
+from sim.simulate import ENGINES, simulate
 from sim.strategy import load_strategy
 from sim.view import command as view
-
-MAX_REPS = 100_000_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reps", type=_whole(1, MAX_REPS), default=1000, help="replications (default 1000)")
     run.add_argument("--seed", type=_whole(0, MAX_SEED), default=0, help="root seed (default 0)")
     run.add_argument("--engine", choices=ENGINES, default="numba", help="engine (default numba)")
-    run.add_argument("--weeks", type=_whole(1, 5200), default=None, help="horizon (default: the scenario's)")
+    run.add_argument("--weeks", type=_whole(1, MAX_WEEKS), default=None, help="horizon (default: the scenario's)")
     run.add_argument("--out", type=_parquet_path, default=None, help="write per-replication outcomes here")
     restraint = run.add_mutually_exclusive_group()
     restraint.add_argument(

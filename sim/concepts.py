@@ -68,6 +68,7 @@ class Status(IntEnum):
 
 
 P5 = ("China", "France", "Russia", "United Kingdom", "United States")
+N_P5 = len(P5)
 COUNCIL_SEATS = 15
 AFFIRMATIVE_VOTES_NEEDED = 9
 
@@ -180,6 +181,15 @@ class Col(IntEnum):
     INFORMATION = 9
     COST = 10
     VETO_BASE = 11
+
+
+class Strat(IntEnum):
+    """Columns of the strategy array handed to the Numba rules (one row per instrument)."""
+
+    ENABLED = 0
+    TRIGGER = 1
+    DELAY = 2
+    INTENSITY = 3
 
 
 def instrument_table() -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.concepts import P5, Crime, Leadership, Phase, names
 from sim.config import Fields, InputError, read_toml, resolve
+from sim.limits import MAX_STATES, MAX_WEEKS
 from sim.parameters import BY_NAME, PARAMETERS, STRATEGY_SWITCHES, P, default_vector
 from sim.state import MAX_NEIGHBOURS, REGION, RISK_FACTORS, Region
 
@@ -21,8 +22,6 @@ WARNING_KEYS = {
     "smoothing": "warning_smoothing",
     "threshold": "warning_threshold",
 }
-MAX_WEEKS = 5200
-MAX_STATES = 200
 
 
 @dataclass(frozen=True)

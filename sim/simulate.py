@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.engines import kernel
+from sim.limits import MAX_SEED
 from sim.model_inputs import model_inputs
 from sim.rules.outcomes import OUTCOMES
 from sim.scenario import Scenario, load_scenario
@@ -17,7 +18,6 @@ from sim.strategy import Strategy, load_strategy
 
 Engine = Literal["numba", "mesa"]
 ENGINES = ("numba", "mesa")
-MAX_SEED = 2**63 - 1
 _WEEK_COLUMNS = [c for c in OUTCOMES if c.endswith("_week") or "_week_" in c or c == "warning_response_lag"]
 _COUNT_COLUMNS = ["onset", "atrocity_weeks", "peak_phase", "instruments_used", "vetoes", "uniting_for_peace"]
 

@@ -18,12 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, Pillar
+from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, Pillar, Strat
 from sim.config import Fields, InputError, read_toml, resolve, shipped
+from sim.limits import MAX_DELAY
 from sim.parameters import STRATEGY_SWITCHES, P
-from sim.rules.response import Strat
-
-MAX_DELAY = 520
 
 
 @dataclass(frozen=True)

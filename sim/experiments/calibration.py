@@ -26,14 +26,15 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Fields
-from sim.experiments.design import MAX_REPS, load_file, load_named
+from sim.experiments.design import load_file, load_named
 from sim.experiments.measures import histories, paired
 from sim.experiments.statistics import format_number, mean_ci
 from sim.experiments.store import git_revision, write_atomically
 from sim.experiments.validation import add_report_command, command_line
+from sim.limits import MAX_REPS, MAX_SEED
 from sim.parameters import PARAMETERS
 from sim.scenario import Scenario, load_scenario
-from sim.simulate import MAX_SEED, simulate
+from sim.simulate import simulate
 from sim.strategy import Strategy, load_strategy
 
 

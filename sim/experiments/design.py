@@ -29,12 +29,11 @@ from typing import TypeVar
 
 from sim.concepts import INSTRUMENT_NAMES, Pillar
 from sim.config import Fields, InputError, read_toml, resolve
+from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
 from sim.parameters import STRATEGY_SWITCHES
-from sim.scenario import MAX_WEEKS, WARNING_KEYS, Scenario, StateSpec, check_param, load_scenario, parse_state
-from sim.simulate import MAX_SEED
+from sim.scenario import WARNING_KEYS, Scenario, StateSpec, check_param, load_scenario, parse_state
 from sim.strategy import Setting, Strategy, load_strategy, parse_setting
 
-MAX_REPS = 100_000_000
 T = TypeVar("T")
 MAX_POINTS = 100_000
 

@@ -38,7 +38,8 @@ from sim.experiments.measures import (
 )
 from sim.experiments.statistics import wilson_ci
 from sim.experiments.tail import fit_tail
-from sim.scenario import MAX_WEEKS, StateSpec, load_scenario, parse_state
+from sim.limits import MAX_WEEKS
+from sim.scenario import StateSpec, load_scenario, parse_state
 from sim.simulate import simulate
 from sim.state import RISK_FACTORS
 from sim.strategy import MAX_DELAY, Strategy, load_strategy

@@ -43,16 +43,16 @@ from sim.concepts import INSTRUMENT_NAMES, Pillar
 from sim.config import Fields, InputError
 from sim.experiments.design import apply_setting, load_file, load_named
 from sim.experiments.store import git_revision, versions, write_atomically, write_json, write_table
+from sim.limits import MAX_REPS, MAX_SEED
 from sim.parameters import BY_NAME, STRATEGY_SWITCHES
 from sim.scenario import WARNING_KEYS, Scenario, load_scenario
-from sim.simulate import MAX_SEED, simulate
+from sim.simulate import simulate
 from sim.strategy import Setting, Strategy, load_strategy
 
 T = TypeVar("T")
 
 OUTCOMES = ("deaths", "onset", "displaced", "atrocity_weeks")
 METHODS = ("sobol", "morris")
-MAX_REPS = 10_000_000
 MAX_SAMPLES = 2**20
 MORRIS_LEVELS = 4
 _BOUND = 1e12

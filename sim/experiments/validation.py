@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Fields
-from sim.experiments.design import MAX_REPS, load_file
+from sim.experiments.design import load_file
 from sim.experiments.facts import FACTS, Finding
 from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
+from sim.limits import MAX_REPS, MAX_SEED
 from sim.scenario import StateSpec, parse_state
-from sim.simulate import MAX_SEED
 
 MIN_REPS = 100
 """Fewest replications per arm: below, some facts (the tail fit, rate ratios) have too few events."""

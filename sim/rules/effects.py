@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Actor, Col, Status
+from sim.concepts import N_INSTRUMENTS, Actor, Col, Status, Strat
 from sim.jit import rule
 from sim.parameters import P
-from sim.rules.response import Strat
 from sim.state import Region, World
 
 _PILLARS = 3

@@ -10,33 +10,22 @@ is below its trigger again.
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 import numpy as np
 
 from sim.concepts import (
     AFFIRMATIVE_VOTES_NEEDED,
     COUNCIL_SEATS,
     N_INSTRUMENTS,
+    N_P5,
     Col,
     Phase,
     Status,
+    Strat,
 )
 from sim.jit import rule
 from sim.parameters import P
 from sim.rng import Purpose, uniform
 from sim.state import Region, World
-
-N_P5 = 5
-
-
-class Strat(IntEnum):
-    """Columns of the strategy array (one row per instrument)."""
-
-    ENABLED = 0
-    TRIGGER = 1
-    DELAY = 2
-    INTENSITY = 3
 
 
 @rule

@@ -15,9 +15,9 @@ import numpy as np
 from sim.concepts import INSTRUMENTS, Crime, Pillar
 from sim.config import InputError, shipped
 from sim.engines.mesa_model import R2PModel
+from sim.limits import MAX_SEED
 from sim.parameters import P
 from sim.scenario import Scenario, load_scenario
-from sim.simulate import MAX_SEED
 from sim.strategy import MAX_DELAY, Strategy, load_strategy
 from sim.view.narrative import Event, narrate, snapshot
 
