@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 
-APP = "sim.view.app"
-"""The Solara app module."""
+from sim.view.server import serve
 
 
 def _port(text: str) -> int:
@@ -26,12 +23,6 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def command_line(host: str, port: int) -> list[str]:
-    """The ``solara run`` command that serves the page."""
-    return [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port), "--production"]
-
-
 def run(args: argparse.Namespace) -> int:
-    """Serve the page until interrupted; return the server's exit status."""
-    print(f"r2p view: open http://{args.host}:{args.port}/ in a browser (Ctrl-C stops the server)", flush=True)
-    return subprocess.call(command_line(args.host, args.port))
+    """Serve the page in this process until SIGTERM or Ctrl-C (see :func:`sim.view.server.serve`)."""
+    return serve(args.host, args.port)

@@ -8,16 +8,14 @@ Skipped with a reason where Chromium or Playwright is missing, unless ``R2P_REQU
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
+import signal
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from sim.concepts import Phase
+from sim.view.app import PLAY_SECONDS
 from sim.view.charts import PHASE_COLOURS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,33 +51,12 @@ def _require_browser() -> None:
     pytest.skip(f"browser tests skipped: {problem}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(launch_view):
     _require_browser()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("view") / "server.log"
-    command = [sys.executable, "-m", "sim.cli", "view", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the view server did not start:\n{log.read_text()}")
-            time.sleep(0.3)
+    process, url, log = launch_view()
     yield url, log
-    os.killpg(process.pid, 15)
+    process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
 
 
@@ -180,14 +157,45 @@ def test_a_class_runs_a_crisis(page, capsys):
     page.get_by_text("Week 0 of").wait_for()
     page.get_by_text("Nothing has happened yet").wait_for()
 
-    page.get_by_role("button", name="Play", exact=True).click()
-    page.wait_for_function("() => parseInt(document.querySelector('.r2p-week').innerText.split(' ')[1]) >= 3")
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Play", exact=True).wait_for()
-    time.sleep(1)  # a week under way when Pause was pressed may still be drawn
-    paused = page.locator(".r2p-week").inner_text()
-    time.sleep(1.5)
-    assert page.locator(".r2p-week").inner_text() == paused, "Pause stops the weeks"
+    _play_then_pause(page)
+
+
+WEEK_JS = "parseInt(document.querySelector('.r2p-week').innerText.split(' ')[1])"
+"""The week on the counter, in the page's JavaScript."""
+
+
+def _week(tab) -> tuple[int, int]:
+    """The week counter: (week, horizon)."""
+    words = tab.locator(".r2p-week").inner_text().split()  # "Week 7 of 104"
+    return int(words[1]), int(words[3])
+
+
+def _play_then_pause(tab) -> None:
+    """Play advances the weeks at some rate; after Pause the counter settles and then stays put
+    for as long as Play would have needed to advance it three weeks."""
+    tab.get_by_role("button", name="Play", exact=True).click()
+    tab.wait_for_function(f"([w]) => {WEEK_JS} >= w", arg=[1])
+    first, since = _week(tab)[0], time.monotonic()
+    tab.wait_for_function(f"([w]) => {WEEK_JS} >= w", arg=[first + 3])
+    weeks_per_second = (_week(tab)[0] - first) / (time.monotonic() - since)
+    tab.get_by_role("button", name="Pause", exact=True).click()
+    tab.get_by_role("button", name="Play", exact=True).wait_for()
+
+    settle = 3 * PLAY_SECONDS  # a week under way when Pause was pressed may still be drawn
+    deadline = time.monotonic() + 15
+    (paused, horizon), steady_since = _week(tab), time.monotonic()
+    while time.monotonic() - steady_since < settle:
+        assert time.monotonic() < deadline and paused < horizon, f"the weeks go on after Pause (week {paused})"
+        time.sleep(0.1)
+        if (now := _week(tab)[0]) != paused:
+            paused, steady_since = now, time.monotonic()
+
+    watch = max(3 / weeks_per_second, 1.0)  # Play would have advanced three weeks or more by then
+    time.sleep(watch)
+    week = _week(tab)[0]
+    assert paused < horizon, "the run was still under way when paused (else the counter stops anyway)"
+    rate = f"Play: {weeks_per_second:.1f} weeks/s"
+    assert week == paused, f"Pause stops the weeks: {paused} -> {week} in {watch:.1f} s ({rate})"
 
 
 def test_a_bad_seed_is_a_message_and_the_page_keeps_working(page, server):

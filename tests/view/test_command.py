@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from sim.cli import build_parser
-from sim.view.command import command_line
 
 
 def test_binds_to_localhost_by_default():
@@ -22,10 +19,3 @@ def test_bad_port_is_one_line(port, capsys):
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert "port number from 1024 to 65535" in err and err.count("\n") == 1
-
-
-def test_serves_the_app_with_solara():
-    line = command_line("0.0.0.0", 9000)
-    assert line[:4] == [sys.executable, "-m", "solara", "run"]
-    assert line[4] == "sim.view.app" and "--production" in line
-    assert line[line.index("--host") + 1] == "0.0.0.0" and line[line.index("--port") + 1] == "9000"
