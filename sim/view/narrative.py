@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.concepts import INSTRUMENTS, Actor, Crime, Phase, Status
+from sim.concepts import INSTRUMENTS, Actor, Crime, Instrument, Phase, Status
 
 ACTION = {
     "dispute_resolution": "the government of {state} opens domestic dispute-resolution talks",
@@ -33,7 +33,7 @@ ACTION = {
     "chapter8_regional": "the Security Council authorises {actor} to act in {state} under Chapter VIII",
     "divestment_campaign": "civil society starts a campaign to withdraw foreign investment from {state}",
 }
-"""What happens when an instrument takes effect, by instrument name."""
+"""What happens when an instrument takes effect, by instrument name (see :func:`action`)."""
 
 SUBJECT = {
     "dispute_resolution": "dispute-resolution talks",
@@ -52,7 +52,7 @@ SUBJECT = {
     "chapter8_regional": "regional action under Chapter VIII",
     "divestment_campaign": "the divestment campaign",
 }
-"""A short noun phrase for each instrument, by instrument name."""
+"""A short noun phrase for each instrument, by instrument name (see :func:`subject`)."""
 
 CRIME_WORDS = {
     Crime.GENOCIDE: "genocide",
@@ -92,6 +92,23 @@ class Event:
     instrument: str = ""
 
 
+def subject(ins: Instrument) -> str:
+    """A noun phrase for ``ins``: the page's wording in :data:`SUBJECT`, else the catalogue's description."""
+    return SUBJECT.get(ins.name, ins.description)
+
+
+def action(ins: Instrument, state: str, actor: str) -> str:
+    """What happens when ``ins`` takes effect in ``state``, decided by ``actor``.
+
+    The page's wording in :data:`ACTION`; for an instrument it has no wording for, the
+    catalogue's description (so an instrument added to the catalogue is still told).
+    """
+    template = ACTION.get(ins.name)
+    if template is None:
+        return f"{ins.description} for {state} takes effect"
+    return template.format(state=state, actor=actor)
+
+
 def snapshot(world: np.ndarray) -> np.ndarray:
     """A copy of the world fields :func:`narrate` compares (take it before ``model.step()``)."""
     return world[list(SNAPSHOT_FIELDS)].copy()
@@ -116,30 +133,30 @@ def _phase_sentence(name: str, old: Phase, new: Phase, crime: Crime) -> str:
 def _instrument_event(old: int, new: int, vetoed: bool, name: str, actor: str, k: int) -> tuple[str, str] | None:
     """The (kind, sentence) for instrument ``k`` moving from status ``old`` to ``new``, if worth saying."""
     ins = INSTRUMENTS[k]
-    subject = SUBJECT[ins.name]
+    what = subject(ins)
     if old == Status.IDLE and new == Status.PENDING:
         if ins.council:
-            return "proposed", f"a draft resolution on {subject} for {name} is put before the Security Council"
+            return "proposed", f"a draft resolution on {what} for {name} is put before the Security Council"
         if ins.consent:
-            return "proposed", f"{actor} offers {subject} to {name}"
+            return "proposed", f"{actor} offers {what} to {name}"
         if ins.actor == Actor.STATE:
-            return "proposed", f"the government of {name} prepares {subject}"
-        return "proposed", f"{actor} prepares {subject} for {name}"
+            return "proposed", f"the government of {name} prepares {what}"
+        return "proposed", f"{actor} prepares {what} for {name}"
     if new == Status.ACTIVE and old == Status.ASSEMBLY_PENDING:
-        return "assembly", f"the General Assembly recommends {subject} for {name} under Uniting for Peace"
+        return "assembly", f"the General Assembly recommends {what} for {name} under Uniting for Peace"
     if new == Status.ACTIVE and old != Status.ACTIVE:
-        return "active", ACTION[ins.name].format(state=name, actor=actor)
+        return "active", action(ins, name, actor)
     if new == Status.ASSEMBLY_PENDING:
         return "veto", (
-            f"a permanent member vetoes the draft resolution on {subject} for {name}; "
+            f"a permanent member vetoes the draft resolution on {what} for {name}; "
             "the matter goes to the General Assembly under Uniting for Peace"
         )
     if new == Status.BLOCKED and old == Status.PENDING:
         if vetoed:
-            return "veto", f"a permanent member vetoes the draft resolution on {subject} for {name}"
+            return "veto", f"a permanent member vetoes the draft resolution on {what} for {name}"
         if ins.council:
-            return "failed", f"the draft resolution on {subject} for {name} fails to gain nine votes"
-        return "refused", f"the government of {name} declines {subject} offered by {actor}"
+            return "failed", f"the draft resolution on {what} for {name} fails to gain nine votes"
+        return "refused", f"the government of {name} declines {what} offered by {actor}"
     return None
 
 
@@ -184,7 +201,7 @@ def narrate(
         ended = []
         for k, ins in enumerate(INSTRUMENTS):
             if b["status"][k] == Status.ACTIVE and a["status"][k] == Status.IDLE:
-                ended.append(SUBJECT[ins.name])
+                ended.append(subject(ins))
             said = _instrument_event(int(b["status"][k]), int(a["status"][k]), vetoed, name, actors[i][k], k)
             if said is not None:
                 kind, text = said

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.concepts import INSTRUMENT_NAMES, Crime, Phase, Status
+from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, Crime, Phase, Status
 from sim.state import new_world
-from sim.view.narrative import narrate, snapshot
+from sim.view.narrative import ACTION, SUBJECT, narrate, snapshot
 from sim.view.session import Settings, start
 
 STATES = ["Northland", "Southland"]
@@ -107,6 +107,50 @@ def test_measures_ending_are_one_line(world):
     assert _texts(before, world) == [
         "Week 14: With Northland stable again, these measures end: mediation, capacity-building assistance."
     ]
+
+
+def test_the_wording_names_only_catalogue_instruments():
+    assert set(ACTION) <= set(INSTRUMENT_NAMES) and set(SUBJECT) <= set(INSTRUMENT_NAMES)
+
+
+def _life_cycle(world, k: int) -> list[tuple[str, str]]:
+    """(kind, text) of each event as instrument ``k`` for Southland goes through every step it can take."""
+    ins = INSTRUMENTS[k]
+    steps = [(Status.IDLE, Status.PENDING), (Status.PENDING, Status.ACTIVE), (Status.ACTIVE, Status.IDLE)]
+    steps.append((Status.PENDING, Status.BLOCKED))
+    if ins.council:
+        steps.append((Status.PENDING, Status.ASSEMBLY_PENDING))
+        steps.append((Status.ASSEMBLY_PENDING, Status.ACTIVE))
+    said = []
+    for old, new in steps:
+        world["status"][1, k] = old
+        before = snapshot(world)
+        world["status"][1, k] = new
+        events = narrate(before, snapshot(world), 14, STATES, CRIMES, ACTORS)
+        assert len(events) == 1, (old, new, events)
+        said.append((events[0].kind, events[0].text))
+    return said
+
+
+@pytest.mark.parametrize("name", INSTRUMENT_NAMES)
+def test_every_catalogue_instrument_is_told_at_every_step(world, name):
+    said = _life_cycle(world, _k(name))
+    kinds = [kind for kind, _ in said]
+    ins = INSTRUMENTS[_k(name)]
+    blocked = "failed" if ins.council else "refused"
+    assert kinds[:4] == ["proposed", "active", "ended", blocked] and kinds[4:] == (["veto", "assembly"] * ins.council)
+    for _, text in said:
+        assert text.startswith("Week 14: ") and text.endswith(".") and "Southland" in text
+        assert "{" not in text and "Northland" not in text
+
+
+def test_an_instrument_the_page_has_no_wording_for_is_told_from_the_catalogue(world, monkeypatch):
+    monkeypatch.delitem(ACTION, "arms_embargo")
+    monkeypatch.delitem(SUBJECT, "arms_embargo")
+    texts = [text for _, text in _life_cycle(world, _k("arms_embargo"))]
+    assert texts[0] == "Week 14: A draft resolution on arms embargo for Southland is put before the Security Council."
+    assert texts[1] == "Week 14: Arms embargo for Southland takes effect."
+    assert texts[2] == "Week 14: With Southland stable again, these measures end: arms embargo."
 
 
 def test_a_whole_run_narrates_in_week_order():
