@@ -33,12 +33,89 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return out, text.getvalue()
 
 
+def _number(text: str) -> float:
+    """A number as the report writes it ("12,345", "0.0123", "-" for a missing one)."""
+    return float("nan") if text == "-" else float(text.replace(",", ""))
+
+
+def _cells(value: str, ci: str) -> tuple[float, float, float]:
+    """(value, low, high) from a report row's value and CI cells."""
+    low, high = ci.strip("[]").split(", ") if ci != "-" else ("-", "-")
+    return _number(value), _number(low), _number(high)
+
+
+def _detail_tables(report: str) -> dict[str, dict[str, tuple[tuple[float, float, float], str]]]:
+    """Per fact, its detail table in the report: quantity -> ((value, low, high), reference)."""
+    tables = {}
+    for section in report.split("\n## ")[1:]:
+        fact = section.split(":")[0]
+        rows, inside = {}, False
+        for line in section.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if inside and line.startswith("| "):
+                rows[cells[0]] = (_cells(cells[1], cells[2]), cells[5])
+            elif not line.startswith("|---"):
+                inside = line.startswith("| quantity | value |")
+        tables[fact] = rows
+    return tables
+
+
+def _expected_verdicts(out: Path) -> dict[str, str]:
+    """Each fact's verdict worked out here from the numbers in the report and the criterion it states.
+
+    ``holds`` if every check of the criterion passes, ``does not hold`` if none does, else ``partly``.
+    """
+    spec = load_validation("validation")
+    head = pd.read_csv(out / "validation" / "summary.csv").set_index("fact")
+    rows = _detail_tables((out / "validation.md").read_text())
+
+    def row(fact: str, start: str) -> tuple[float, float, float]:
+        (found,) = [v for q, (v, _) in rows[fact].items() if q.startswith(start)]
+        return found
+
+    def overlaps(ci: tuple[float, float, float], band: tuple[float, float]) -> bool:
+        return ci[1] <= band[1] and ci[2] >= band[0]
+
+    low = head["ci95_low"]
+    (r_exp, _, _), p_ref = rows["S6"]["normalised loglikelihood ratio R, power law vs exponential"]
+    s7 = spec.facts["S7"]
+    no_patron = row("S3", "deaths saved by veto restraint, no patron")
+    checks = {
+        "S1": [low["S1"] > 0, row("S1", "diminishing returns")[1] > 0],
+        "S2": [row("S2", "relative cut in onset, divided")[1] > 0, low["S2"] > 0],
+        "S3": [low["S3"] > 0, no_patron[1] <= 0 <= no_patron[2]],
+        "S4": [row("S4", f"later first response, {key}")[1] > 0 and row("S4", f"more deaths, {key}")[1] > 0
+               for key in ("noise", "selectivity")],
+        "S5": [low["S5"] > 1],
+        "S6": [r_exp > 0 and float(p_ref.split(";")[0].removeprefix("p = ")) < 0.05],
+        "S7": [overlaps(tuple(head.loc["S7", ["effect", "ci95_low", "ci95_high"]]), s7["rate_band"])]
+        + [overlaps(row("S7", f"rate ratio, {f}"), s7["ratio_band"])
+           for f in ("armed_conflict", "prior_atrocity", "discrimination")],
+        "S8": [row("S8", "relative cut in deaths by chapter7_force, non-state")[1] > 0, low["S8"] > 0],
+        "S9": [round(low["S9"] * 52, 6) >= spec.facts["S9"]["min_weeks"]],
+    }  # fmt: skip
+    return {f: HOLDS if all(c) else FAILS if not any(c) else PARTLY for f, c in checks.items()}
+
+
+def test_each_verdict_follows_from_the_numbers_and_the_criterion(validated: tuple[Path, str]) -> None:
+    out, _ = validated
+    expected = _expected_verdicts(out)
+    assert sorted(expected) == FACTS
+    assert pd.read_csv(out / "validation" / "summary.csv").set_index("fact")["verdict"].to_dict() == expected
+    report = (out / "validation.md").read_text()
+    for fact, verdict in expected.items():
+        row = next(line for line in report.splitlines() if line.startswith(f"| {fact} |"))
+        assert row.endswith(f"| **{verdict}** |"), row
+        assert f"*Result*: **{verdict}**;" in report.split(f"\n## {fact}: ")[1].split("\n## ")[0]
+
+
 def test_table_has_one_row_per_fact_with_ci_and_n(validated: tuple[Path, str]) -> None:
     _, printed = validated
     rows = {line.split()[0]: line for line in printed.splitlines() if line[:2] in {f[:2] for f in FACTS}}
     assert sorted(rows) == FACTS
-    for line in rows.values():
-        assert any(v in line for v in (HOLDS, PARTLY, FAILS)) and "[" in line
+    expected = _expected_verdicts(validated[0])
+    for fact, line in rows.items():
+        assert line[6:21].strip() == expected[fact] and "[" in line, line
 
 
 def test_report_lists_every_fact_with_its_ci_n_and_plots(validated: tuple[Path, str]) -> None:
