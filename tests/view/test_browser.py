@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from sim.concepts import Phase
 from sim.view.app import PLAY_SECONDS
 from sim.view.charts import PHASE_COLOURS
+from sim.view.server import GRACE_SECONDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -61,27 +64,36 @@ def server(launch_view):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import Error, sync_playwright
+def chromium():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(server, chromium):
+    from playwright.sync_api import Error
 
     url, log = server
     if "failed" in LOAD:
         pytest.fail(LOAD["failed"])  # do not wait again for each test
     hosts: set[str] = set()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1600, "height": 1100})
-        tab.on("request", lambda request: hosts.add(request.url.split("/")[2]) if "://" in request.url else None)
-        tab.set_default_timeout(WAIT_MS)
-        try:
-            tab.goto(url)
-            tab.get_by_text("Week 0 of").wait_for(timeout=90_000)  # a first load may compile the Numba rules
-        except Error as error:
-            LOAD["failed"] = f"the page did not load: {error.message.splitlines()[0]}\n{log.read_text()[-3000:]}"
-            pytest.fail(LOAD["failed"])
-        tab.hosts = hosts
-        yield tab
-        browser.close()
+    tab = chromium.new_page(viewport={"width": 1600, "height": 1100})
+    tab.on("request", lambda request: hosts.add(request.url.split("/")[2]) if "://" in request.url else None)
+    tab.set_default_timeout(WAIT_MS)
+    try:
+        tab.goto(url)
+        tab.get_by_text("Week 0 of").wait_for(timeout=90_000)  # a first load may compile the Numba rules
+    except Error as error:
+        LOAD["failed"] = f"the page did not load: {error.message.splitlines()[0]}\n{log.read_text()[-3000:]}"
+        pytest.fail(LOAD["failed"])
+    tab.hosts = hosts
+    yield tab
+    tab.close()
 
 
 PIXELS = """([colour]) => [...document.querySelectorAll(".solara-echarts canvas")].map(canvas => {
@@ -231,3 +243,25 @@ def test_everything_is_served_from_this_machine(page, server):
     url, log = server
     assert page.hosts == {url.split("/")[2]}, f"requests left the machine: {page.hosts}"
     assert "Could not load URL" not in log.read_text(), "the server tried to fetch assets from the internet"
+
+
+def test_sigterm_stops_the_server_with_a_page_open(launch_view, chromium):
+    process, url, log = launch_view()
+    tab = chromium.new_page()
+    tab.goto(url)
+    tab.get_by_text("Week 0 of").wait_for(timeout=90_000)
+    process.send_signal(signal.SIGTERM)  # to r2p view alone; the page stays connected meanwhile
+    deadline = time.monotonic() + GRACE_SECONDS + 5
+    try:
+        while process.poll() is None or _answers(url):
+            assert time.monotonic() < deadline, f"{url} still served after SIGTERM with a page open"
+            time.sleep(0.1)
+    finally:
+        tab.close()
+    assert process.returncode == -signal.SIGTERM, log.read_text()
+
+
+def _answers(url: str) -> bool:
+    """Something accepts connections at ``url``'s host and port."""
+    with socket.socket() as s:
+        return s.connect_ex((urlsplit(url).hostname, urlsplit(url).port)) == 0
