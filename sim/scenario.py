@@ -18,7 +18,6 @@ from sim.state import REGION, RISK_FACTORS, Region
 __all__ = ["PATRONS", "WARNING_KEYS", "BodySpec", "Scenario", "StateSpec", "load_scenario", "parse_scenario"]
 
 
-
 @dataclass(frozen=True)
 class StateSpec:
     """One state of a scenario, as written in its ``[[states]]`` table."""

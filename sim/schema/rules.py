@@ -15,25 +15,21 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import core_schema
 
 from sim.config import InputError
 
 
 class FieldError(ValueError):
     """A refused value: ``problem`` and what is ``allowed``; ``at`` is the field, relative to the
-    table that raised it (for checks that span several fields)."""
+    table being validated (for checks that span several fields). Raised inside a pydantic
+    validator, it becomes the one-line message of :func:`one_line`."""
 
     def __init__(self, problem: str, allowed: str = "", at: tuple[str | int, ...] = ()) -> None:
         super().__init__(problem)
         self.problem = problem
         self.allowed = allowed
         self.at = at
-
-    def pydantic(self) -> PydanticCustomError:
-        """The same problem as a pydantic error (raised inside validators)."""
-        return PydanticCustomError("r2p", "{problem}", {"problem": self.problem, "allowed": self.allowed,
-                                                        "at": self.at})  # fmt: skip
 
 
 def describe(value: Any) -> str:
@@ -59,14 +55,8 @@ class Rule:
         """What is allowed, for the user guide."""
         return "any"
 
-    def _validate(self, value: Any) -> Any:
-        try:
-            return self.check(value)
-        except FieldError as problem:
-            raise problem.pydantic() from None
-
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self._validate)
+        return core_schema.no_info_plain_validator_function(self.check)
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
         return self.json_schema()
@@ -284,9 +274,10 @@ def one_line(error: ValidationError, file: str | Path, model: type[BaseModel], w
     loc = tuple(first["loc"])
     kind, ctx, value = first["type"], first.get("ctx") or {}, first.get("input")
     allowed = ""
-    if kind == "r2p":
-        loc += tuple(ctx.get("at", ()))
-        problem, allowed = ctx["problem"], ctx["allowed"]
+    if kind == "value_error" and isinstance(ctx.get("error"), FieldError):
+        refused = ctx["error"]
+        loc += refused.at
+        problem, allowed = refused.problem, refused.allowed
     elif kind == "missing":
         problem = "missing"
     elif kind == "extra_forbidden":

@@ -28,7 +28,6 @@ MODEL_PARAMETERS = tuple(p for p in PARAMETERS if p.name not in STRATEGY_SWITCHE
 """The parameters a scenario may override (the strategy switches belong to strategy files)."""
 
 
-
 class ScenarioHead(Table):
     """The ``[scenario]`` table."""
 
@@ -109,7 +108,7 @@ class StateTable(Table):
     )
     tension: Annotated[float, Number(0, 1)] = Field(description="initial tension, the latent escalation pressure")
     leadership: Annotated[str, Choice(tuple(names(Leadership)))] = Field(
-        description="political leadership; `divided` stands for the report's \"weak, divided or uncertain\""
+        description='political leadership; `divided` stands for the report\'s "weak, divided or uncertain"'
     )
     crime: Annotated[str, Choice(tuple(names(Crime)))] = Field(
         description="the crime an atrocity episode would take (its ratio of killing to displacement)"
@@ -151,15 +150,15 @@ class StateTable(Table):
 
     @model_validator(mode="after")
     def _severity_needs_atrocity(self) -> StateTable:
-        check_severity(self.severity, self.phase)
+        check_severity(self.severity, self.phase, ("severity",))
         return self
 
 
-def check_severity(severity: float, phase: str) -> None:
-    """Refuse a severity other than 1 for a state that does not start in atrocity."""
+def check_severity(severity: float, phase: str, at: tuple[str, ...]) -> None:
+    """Refuse a severity other than 1 for a state that does not start in atrocity (``at``: where
+    the error points, relative to the state's table)."""
     if severity != 1.0 and phase != "atrocity":
-        raise FieldError("only a state that starts in atrocity has a severity", 'phase = "atrocity"',
-                      ("severity",)).pydantic()  # fmt: skip
+        raise FieldError("only a state that starts in atrocity has a severity", 'phase = "atrocity"', at)
 
 
 class ScenarioFile(Table):
@@ -185,22 +184,21 @@ class ScenarioFile(Table):
     def _links(self) -> ScenarioFile:
         known = [s.name for s in self.states]
         if len(set(known)) != len(known):
-            raise FieldError("two states share a name", "unique names", ("states",)).pydantic()
+            raise FieldError("two states share a name", "unique names", ("states",))
         borders = {s.name: set(s.neighbours) for s in self.states}
         for n, s in enumerate(self.states):
             for other in s.neighbours:
                 if other not in known or other == s.name:
-                    raise FieldError(f"{other!r} is not another state", ", ".join(known),
-                                  ("states", n, "neighbours")).pydantic()  # fmt: skip
+                    raise FieldError(f"{other!r} is not another state", ", ".join(known), ("states", n, "neighbours"))
                 borders[other].add(s.name)
         for n, s in enumerate(self.states):
             if len(borders[s.name]) > MAX_NEIGHBOURS:
-                raise FieldError(f"{len(borders[s.name])} borders", f"at most {MAX_NEIGHBOURS}",
-                              ("states", n, "neighbours")).pydantic()  # fmt: skip
+                raise FieldError(
+                    f"{len(borders[s.name])} borders", f"at most {MAX_NEIGHBOURS}", ("states", n, "neighbours")
+                )
         for n, b in enumerate(self.bodies):
             for member in b.members:
                 if member not in known:
                     where = ("bodies", n, "members")
-                    raise FieldError(f"{member!r} is not a state", ", ".join(known), where).pydantic()
+                    raise FieldError(f"{member!r} is not a state", ", ".join(known), where)
         return self
-
