@@ -178,6 +178,56 @@ class Names(Rule):
         return "any names" if self.choices is None else ", ".join(f"`{c}`" for c in self.choices)
 
 
+@dataclass(frozen=True)
+class Pair(Rule):
+    """Two numbers ``[a, b]`` in ``[low, high]`` with ``a < b`` (``a <= b`` if not ``strict``), as a tuple."""
+
+    low: float
+    high: float
+    strict: bool = True
+    kind = "two numbers"
+
+    def allowed(self) -> str:
+        return f"[a, b] with {self.low:g} <= a {'<' if self.strict else '<='} b <= {self.high:g}"
+
+    def check(self, value: Any) -> tuple[Any, Any]:
+        if not (isinstance(value, list) and len(value) == 2):
+            raise FieldError(f"expected two numbers, got {value!r}", self.allowed())
+        a, b = (Number(self.low, self.high).check(v) for v in value)
+        if a > b or (self.strict and a == b):
+            raise FieldError(f"the first value must be {'below' if self.strict else 'at most'} the second",
+                             self.allowed())  # fmt: skip
+        return a, b
+
+    def json_schema(self) -> dict[str, Any]:
+        number = Number(self.low, self.high).json_schema()
+        return {"type": "array", "prefixItems": [number, number], "minItems": 2, "maxItems": 2}
+
+
+@dataclass(frozen=True)
+class Numbers(Rule):
+    """A list of numbers in ``[low, high]`` (integers when ``integer``), at least ``least``, as a tuple."""
+
+    low: float
+    high: float
+    integer: bool = False
+    least: int = 0
+    kind = "list of numbers"
+
+    def allowed(self) -> str:
+        return f"{'integers' if self.integer else 'numbers'} from {self.low:g} to {self.high:g}"
+
+    def check(self, value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list) or len(value) < self.least:
+            some = f"at least {self.least} " if self.least else ""
+            raise FieldError(f"expected a list of {some}numbers, got {value!r}", self.allowed())
+        return tuple(Number(self.low, self.high, self.integer).check(v) for v in value)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": Number(self.low, self.high, self.integer).json_schema(),
+                "minItems": self.least}  # fmt: skip
+
+
 SCHEMA_VERSIONS = (1,)
 """Versions of the input file format this code reads (1: the format without a version field)."""
 
