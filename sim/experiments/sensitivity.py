@@ -1,8 +1,8 @@
 """Global sensitivity analysis (Sobol and Morris, via SALib) of one outcome to uncertain inputs.
 
 A sensitivity file has a ``[sensitivity]`` table and one ``[[parameters]]`` table per uncertain
-input; ``key`` is any dotted grid key of an experiment design (see
-:func:`sim.experiments.design.apply_setting`)::
+input; ``key`` is the dotted key of any numeric settable field (see
+:func:`sim.schema.registry.lookup`)::
 
     [sensitivity]
     name = "fragile_region_uncertainty"

@@ -113,7 +113,7 @@ class Boolean(Rule):
         return {"type": "boolean"}
 
     def allowed(self) -> str:
-        return ""
+        return "`true`, `false`"
 
 
 @dataclass(frozen=True)

@@ -43,13 +43,13 @@ class SettingTable(Table):
         True, description="whether the instrument is used"
     )
     trigger: Annotated[float | None, Number(0, 1), Doc(default="0.5")] = Field(
-        None, description="perceived risk at which the instrument is triggered (0..1)"
+        None, description="perceived risk at which the instrument is triggered"
     )
     delay: Annotated[int | None, Number(0, MAX_DELAY, integer=True), Doc(default="0")] = Field(
         None, description="weeks from the trigger to the decision (Council instruments add `deliberation_weeks`)"
     )
     intensity: Annotated[float | None, Number(0, 1), Doc(default="1")] = Field(
-        None, description="scales the instrument's effects and its cost (0..1)"
+        None, description="scales the instrument's effects and its cost"
     )
 
 
