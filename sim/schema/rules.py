@@ -281,9 +281,9 @@ def rule_of(model: type[BaseModel], name: str) -> Rule:
 def tables(value: Any, key: str, most: int | None = None) -> Any:
     """Check the raw value of an array of tables ``[[key]]``: a non-empty list (of at most ``most``)."""
     if not isinstance(value, list) or not value:
-        raise FieldError(f"expected one or more [[{key}]] tables, got {describe(value)}").pydantic()
+        raise FieldError(f"expected one or more [[{key}]] tables, got {describe(value)}")
     if most is not None and len(value) > most:
-        raise FieldError(f"{len(value)} {key}", f"at most {most}").pydantic()
+        raise FieldError(f"{len(value)} {key}", f"at most {most}")
     return value
 
 
@@ -301,13 +301,16 @@ def location(loc: Sequence[str | int]) -> str:
 
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The table model at location ``loc`` under ``model``, if ``loc`` leads to one."""
+    keyed = False  # the previous field was a table of tables by key: this part is a key
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field = model.model_fields.get(part)
         if field is None:
             return None
         target = field.annotation
+        keyed = getattr(target, "__origin__", None) is dict
         for inner in getattr(target, "__args__", ()):
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 target = inner
