@@ -23,7 +23,7 @@ from sim.experiments.design import parse_experiment
 from sim.experiments.sensitivity import parse_sensitivity
 from sim.experiments.validation import parse_validation
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES
-from sim.scenario import StateSpec, WARNING_KEYS, parse_scenario
+from sim.scenario import WARNING_KEYS, StateSpec, parse_scenario
 from sim.schema import KINDS, json_schema
 from sim.schema.__main__ import schema_text
 from sim.schema.registry import ENTRIES, FAMILIES, STATE_FIELDS, lookup
@@ -182,7 +182,8 @@ def test_cross_field_checks_keep_their_messages() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5),
-                 st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)))  # fmt: skip
+                 st.lists(st.integers(), max_size=3),
+                 st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)))  # fmt: skip
 def test_any_value_of_any_field_loads_or_gives_one_line(value: object) -> None:
     base = _load(REPO_ROOT / "strategies" / "three_pillar_flexible.toml")
     for table, field in [("strategy", "veto_restraint"), ("pillar2", "delay"), ("pillar3", "trigger"),
