@@ -9,6 +9,7 @@ A value the rule refuses raises :class:`FieldError`, whose text is the message u
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,19 +38,19 @@ def describe(value: Any) -> str:
     return f"{value!r} ({type(value).__name__})"
 
 
-class Rule:
+class Rule(ABC):
     """Base of the value rules: pydantic metadata that validates with :meth:`check`."""
 
     kind = ""
     """Type name in the user guide: ``number``, ``integer``, ``text``, ``choice``, ..."""
 
+    @abstractmethod
     def check(self, value: Any) -> Any:
         """Return ``value`` if allowed (as stored), else raise :class:`FieldError`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def json_schema(self) -> dict[str, Any]:
         """The JSON Schema of an allowed value."""
-        raise NotImplementedError
 
     def allowed(self) -> str:
         """What is allowed, for the user guide."""
