@@ -171,7 +171,8 @@ def test_pillar2_only_is_a_preset_using_pillar2_alone() -> None:
     assert sim.load_strategy("pillar2_only+veto_restraint").veto_restraint
 
 
-UNCERTAIN = HEAD.replace("reps = 100", "reps = 100\nsamples = 10\nsampler = \"latin_hypercube\"") + """
+SAMPLED_HEAD = HEAD.replace("reps = 100", 'reps = 100\nsamples = 10\nsampler = "latin_hypercube"')
+UNCERTAIN_TABLES = """
 [grid]
 "strategy.veto_restraint" = [false, true]
 
@@ -180,6 +181,7 @@ UNCERTAIN = HEAD.replace("reps = 100", "reps = 100\nsamples = 10\nsampler = \"la
 "strategy.pillar3.delay" = { low = 0, high = 6 }
 "scenario.states.Eastmarch.leadership" = { values = ["divided", "determined"] }
 """
+UNCERTAIN = SAMPLED_HEAD + UNCERTAIN_TABLES
 
 
 def test_latin_hypercube_samples_every_uncertain_input_reproducibly(tmp_path: Path) -> None:
