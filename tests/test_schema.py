@@ -226,3 +226,25 @@ def test_registry_gives_ranges_for_sliders_and_one_line_for_unknown_keys() -> No
     assert str(caught.value) == f"page: slider: names no scenario or strategy field; allowed: {', '.join(FAMILIES)}"
     with pytest.raises(InputError, match="'bombing' is not an instrument"):
         lookup("strategy.instruments.bombing.delay")
+
+
+def test_command_line_overrides_set_fields_or_give_one_line() -> None:
+    from sim.schema.registry import apply_overrides
+
+    scenario, strategy = sim.load_scenario("fragile_region"), sim.load_strategy("no_response")
+    texts = ["strategy.pillar3.delay=4", "scenario.warning.noise = 0.2", "strategy.veto_restraint=true",
+             "scenario.states.Eastmarch.leadership=determined",
+             'scenario.states.Eastmarch.risk_factors=["coup"]']  # fmt: skip
+    sc, stg = apply_overrides(scenario, strategy, texts)
+    assert {s.delay for k, s in enumerate(stg.settings) if sim.concepts.INSTRUMENTS[k].pillar == 3} == {4}
+    assert sc.params["warning_noise"] == 0.2 and stg.veto_restraint
+    eastmarch = next(s for s in sc.states if s.name == "Eastmarch")
+    assert eastmarch.leadership == "determined" and eastmarch.risk_factors == ("coup",)
+    for text, expected in [("strategy.pillar3.delay", "is not KEY=VALUE"),
+                           ("strategy.pillar3.delay=-1", "--set: strategy.pillar3.delay: -1 is out of range"),
+                           ("strategy.pillar3.delay=soon", "expected an integer, got 'soon' (str)"),
+                           ("scenario.states.Atlantis.capacity=0.5", "has no state 'Atlantis'"),
+                           ("scenario.nothing=1", "names no scenario or strategy field")]:  # fmt: skip
+        with pytest.raises(InputError) as caught:
+            apply_overrides(scenario, strategy, [text])
+        assert str(caught.value).startswith("--set: ") and expected in str(caught.value)

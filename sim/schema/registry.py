@@ -6,6 +6,7 @@ controls name a field by a dotted key such as ``strategy.pillar3.delay``,
 ``scenario.model.shock_sd`` or ``scenario.states.Eastmarch.leadership``. :func:`lookup` is the
 only parser of such keys: it returns a :class:`Key` with the field's rule (type, range or
 choices), unit and description, and ``Key.apply`` sets the field on a scenario and a strategy.
+:func:`apply_overrides` does the same for command-line ``KEY=VALUE`` overrides.
 
 >>> key = lookup("strategy.pillar3.delay")
 >>> key.low, key.high, key.integer
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,6 +246,40 @@ def lookup(key: str, file: str | Path = "grid", where: str | None = None) -> Key
         return _find(key)
     except FieldError as error:
         raise InputError(file, _where(key, where), error.problem, error.allowed) from None
+
+
+def override(text: str, flag: str = "--set") -> tuple[Key, Any]:
+    """A command-line override ``KEY=VALUE`` (``VALUE`` written as in TOML: ``4``, ``0.3``, ``true``,
+    ``"determined"``, ``["coup"]``; a bare word is taken as a string) as its key and value, as
+    written (the value checked; ``Key.apply`` takes it).
+
+    Raises
+    ------
+    InputError
+        Naming ``flag`` if the text is not ``KEY=VALUE``, the key names no settable field or the
+        value is not allowed there.
+    """
+    key, equals, raw = text.partition("=")
+    if not equals or not key.strip():
+        raise InputError(flag, "", f"{text!r} is not KEY=VALUE", "e.g. strategy.pillar3.delay=4")
+    key, raw = key.strip(), raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    found = lookup(key, flag, key)
+    found.check(value, flag, key)
+    return found, value
+
+
+def apply_overrides(
+    scenario: Scenario, strategy: Strategy, texts: list[str], flag: str = "--set"
+) -> tuple[Scenario, Strategy]:
+    """Scenario and strategy with every ``KEY=VALUE`` of ``texts`` applied in order (see :func:`override`)."""
+    for text in texts:
+        found, value = override(text, flag)
+        scenario, strategy = found.apply(scenario, strategy, value, flag, found.key)
+    return scenario, strategy
 
 
 def json_pattern(entry: Entry) -> str:
