@@ -1,8 +1,9 @@
 """Value rules of input fields, the base of every input table, and pydantic errors as one line.
 
 A rule (:class:`Number`, :class:`Boolean`, :class:`Text`, :class:`Choice`, :class:`Names`,
-:class:`Version`) is the metadata of an ``Annotated`` field type: pydantic validates the field
-with it, the JSON Schema describes it, and :mod:`sim.schema.registry` reads its type and range.
+:class:`Pair`, :class:`Numbers`, :class:`Version`) is the metadata of an ``Annotated`` field
+type: pydantic validates the field with it, the JSON Schema describes it, and
+:mod:`sim.schema.registry` reads its type and range.
 A value the rule refuses raises :class:`FieldError`, whose text is the message users see.
 """
 
@@ -270,7 +271,7 @@ class Table(BaseModel):
     """Base of every input table: unknown fields are errors; ``unknown`` is the problem an
     unknown field is reported with."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
     unknown: ClassVar[str] = "unknown field"
 
 
