@@ -1,5 +1,5 @@
 """Command line: ``r2p run``, ``sweep``, ``compare``, ``plot``, ``sensitivity``, ``validate``, ``calibrate``,
-``view``, ``scenarios``, ``strategies``.
+``view``, ``scenarios``, ``strategies``, ``schema``.
 
 Every input error ends the program with one line on standard error naming the file or flag, the
 field and what is allowed, exit status 2, and nothing written.
@@ -8,6 +8,7 @@ field and what is allowed, exit status 2, and nothing written.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from sim.experiments import calibration, compare, plots, sensitivity, validation
 from sim.experiments.store import write_table
 from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
 from sim.scenario import load_scenario
+from sim.schema import KINDS, json_schema
 from sim.simulate import ENGINES, simulate
 from sim.strategy import load_strategy
 from sim.view import command as view
@@ -99,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_parser(commands).set_defaults(handler=view.run)
     commands.add_parser("scenarios", help="list the shipped scenarios").set_defaults(handler=_list)
     commands.add_parser("strategies", help="list the shipped strategy presets").set_defaults(handler=_list)
+    schema = commands.add_parser("schema", help="print the JSON Schema of a kind of input file")
+    schema.add_argument("kind", choices=KINDS, help="kind of input file")
+    schema.set_defaults(handler=_schema)
     return parser  # fmt: skip
 
 
@@ -139,6 +144,10 @@ def _list(args: argparse.Namespace) -> None:
     for name in shipped(kind):
         item = loader(name)
         print(f"{name:<24}{item.description}")
+
+
+def _schema(args: argparse.Namespace) -> None:
+    print(json.dumps(json_schema(args.kind), indent=2))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

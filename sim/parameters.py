@@ -163,7 +163,6 @@ P = IntEnum("P", [(p.name.upper(), i) for i, p in enumerate(PARAMETERS)])
 
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMETERS}
 STRATEGY_SWITCHES = ("veto_restraint", "uniting_for_peace")
-WARNING_FIELDS = ("warning_noise", "warning_delay", "selectivity", "warning_smoothing", "warning_threshold")
 
 
 def default_vector() -> np.ndarray:

@@ -8,20 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import P5, Crime, Leadership, Phase, names
-from sim.config import Fields, InputError, read_toml, resolve
-from sim.limits import MAX_STATES, MAX_WEEKS
-from sim.parameters import BY_NAME, PARAMETERS, STRATEGY_SWITCHES, P, default_vector
-from sim.state import MAX_NEIGHBOURS, REGION, RISK_FACTORS, Region
+from sim.concepts import Crime, Leadership, Phase
+from sim.config import InputError, read_toml, resolve
+from sim.parameters import P, default_vector
+from sim.schema.rules import FieldError, rule_of, validate
+from sim.schema.scenario import PATRONS, WARNING_KEYS, ModelTable, ScenarioFile, StateTable
+from sim.state import REGION, RISK_FACTORS, Region
 
-PATRONS = [name.lower().replace(" ", "_") for name in P5]
-WARNING_KEYS = {
-    "noise": "warning_noise",
-    "delay_weeks": "warning_delay",
-    "selectivity": "selectivity",
-    "smoothing": "warning_smoothing",
-    "threshold": "warning_threshold",
-}
+__all__ = ["PATRONS", "WARNING_KEYS", "BodySpec", "Scenario", "StateSpec", "load_scenario", "parse_scenario"]
 
 
 @dataclass(frozen=True)
@@ -141,101 +135,40 @@ class Scenario:
 
 
 def check_param(file: str | Path, where: str, key: str, value: object) -> float:
-    """Check one override of model parameter ``key``, written at field ``where``; return it."""
-    if key not in BY_NAME or key in STRATEGY_SWITCHES:
-        allowed = ", ".join(p.name for p in PARAMETERS if p.name not in STRATEGY_SWITCHES)
-        raise InputError(file, where, "unknown model parameter", allowed)
-    spec = BY_NAME[key]
-    return float(Fields({where: value}, file, "").number(where, spec.low, spec.high, integer=spec.integer))
+    """Check one override of model parameter ``key``, written at field ``where``; return it as a float."""
+    if key not in ModelTable.model_fields:
+        raise InputError(file, where, ModelTable.unknown, ", ".join(ModelTable.model_fields))
+    try:
+        return float(rule_of(ModelTable, key).check(value))
+    except FieldError as problem:
+        raise InputError(file, where, problem.problem, problem.allowed) from None
 
 
-def parse_state(table: Fields) -> StateSpec:
-    """Read one ``[[states]]`` table."""
-    spec = StateSpec(
-        name=table.text("name"),
-        population=table.number("population", 1, 2e9),
-        vulnerable_share=table.number("vulnerable_share", 0, 1),
-        capacity=table.number("capacity", 0, 1),
-        tension=table.number("tension", 0, 1),
-        leadership=table.choice("leadership", names(Leadership)),
-        crime=table.choice("crime", names(Crime)),
-        perpetrator=table.choice("perpetrator", ["state", "non_state"], "state"),
-        patron=table.choice("patron", ["", *PATRONS], ""),
-        salience=table.number("salience", 0, 1, 1.0),
-        civil_society=table.number("civil_society", 0, 1, 0.5),
-        risk_factors=tuple(table.names("risk_factors", list(RISK_FACTORS), [])),
-        neighbours=tuple(table.names("neighbours", None, [])),
-        phase=table.choice("phase", ["", *names(Phase)], ""),
-        severity=table.number("severity", 1, 1e4, 1.0),
-    )
-    table.done()
-    return spec
+def state_spec(table: StateTable) -> StateSpec:
+    """The :class:`StateSpec` of a validated ``[[states]]`` table."""
+    return StateSpec(**dict(table))
 
 
-def _body(table: Fields) -> BodySpec:
-    spec = BodySpec(
-        name=table.text("name"),
-        kind=table.choice("kind", ["regional", "subregional"]),
-        capacity=table.number("capacity", 0, 1),
-        members=tuple(table.names("members")),
-    )
-    table.done()
-    return spec
+def parse_state(data: object, file: str | Path, where: str) -> StateSpec:
+    """Validate one state table (``data``, written at field ``where`` of ``file``)."""
+    return state_spec(validate(StateTable, data, file, where))
 
 
 def parse_scenario(data: dict, file: str | Path) -> Scenario:
     """Validate a parsed scenario TOML document."""
-    top = Fields(data, file, "")
-    head = top.table("scenario")
-    name = head.text("name")
-    title = head.text("title", name)
-    description = head.text("description", "")
-    weeks = head.number("weeks", 1, MAX_WEEKS, 104, integer=True)
-    head.done()
-
+    checked = validate(ScenarioFile, data, file)
+    head = checked.scenario
     params: dict[str, float] = {}
-    warning = top.table("warning", {})
     for key, target in WARNING_KEYS.items():
-        if key in warning.data:
-            params[target] = check_param(file, warning.path(key), target, warning.data[key])
-        warning.known.append(key)
-    warning.data = {k: v for k, v in warning.data.items() if k not in WARNING_KEYS}
-    warning.done()
-    model = top.table("model", {})
-    for key, value in model.rest().items():
-        params[key] = check_param(file, model.path(key), key, value)
-
-    state_tables = top.tables("states")
-    if len(state_tables) > MAX_STATES:
-        raise InputError(file, "states", f"{len(state_tables)} states", f"at most {MAX_STATES}")
-    states = tuple(parse_state(t) for t in state_tables)
-    bodies = tuple(_body(t) for t in top.tables("bodies")) if "bodies" in top.data else ()
-    top.known.append("bodies")
-    top.done()
-
-    known = [s.name for s in states]
-    if len(set(known)) != len(known):
-        raise InputError(file, "states", "two states share a name", "unique names")
-    for n, s in enumerate(states):
-        for other in s.neighbours:
-            if other not in known or other == s.name:
-                raise InputError(file, f"states[{n}].neighbours", f"{other!r} is not another state", ", ".join(known))
-        if s.severity != 1.0 and s.phase != "atrocity":
-            raise InputError(file, f"states[{n}].severity", "only a state that starts in atrocity has a severity")
-    degree = {s.name: set(s.neighbours) for s in states}
-    for s in states:
-        for other in s.neighbours:
-            degree[other].add(s.name)
-    for n, s in enumerate(states):
-        if len(degree[s.name]) > MAX_NEIGHBOURS:
-            raise InputError(
-                file, f"states[{n}].neighbours", f"{len(degree[s.name])} borders", f"at most {MAX_NEIGHBOURS}"
-            )
-    for n, b in enumerate(bodies):
-        for member in b.members:
-            if member not in known:
-                raise InputError(file, f"bodies[{n}].members", f"{member!r} is not a state", ", ".join(known))
-    return Scenario(name, title, description, weeks, states, bodies, params, str(file))
+        value = getattr(checked.warning, key)
+        if value is not None:
+            params[target] = float(value)
+    for key in data.get("model", {}):  # in file order, as written
+        params[key] = float(getattr(checked.model, key))
+    states = tuple(state_spec(s) for s in checked.states)
+    bodies = tuple(BodySpec(**dict(b)) for b in checked.bodies)
+    title = head.name if head.title is None else head.title
+    return Scenario(head.name, title, head.description, head.weeks, states, bodies, params, str(file))
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

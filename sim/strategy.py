@@ -19,9 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, Pillar, Strat
-from sim.config import Fields, InputError, read_toml, resolve, shipped
-from sim.limits import MAX_DELAY
+from sim.config import InputError, read_toml, resolve, shipped
+from sim.limits import MAX_DELAY  # noqa: F401  (re-exported: sim.view and facts import it from here)
 from sim.parameters import STRATEGY_SWITCHES, P
+from sim.schema.rules import validate
+from sim.schema.strategy import SettingTable, StrategyFile
 
 
 @dataclass(frozen=True)
@@ -91,44 +93,30 @@ class Strategy:
         return [INSTRUMENT_NAMES[k] for k, s in enumerate(self.settings) if s.enabled]
 
 
-def parse_setting(table: Fields, base: Setting) -> Setting:
-    """Read an instrument setting from ``table``; fields it lacks keep their value in ``base``."""
-    setting = Setting(
-        enabled=table.boolean("enabled", True),
-        trigger=table.number("trigger", 0, 1, base.trigger),
-        delay=table.number("delay", 0, MAX_DELAY, base.delay, integer=True),
-        intensity=table.number("intensity", 0, 1, base.intensity),
-    )
-    table.done()
-    return setting
+def _setting(table: SettingTable, base: Setting) -> Setting:
+    """The setting a validated table gives; fields it leaves out keep their value in ``base``."""
+    changes = {key: value for key, value in dict(table).items() if value is not None}
+    return dataclasses.replace(base, **changes)
 
 
 def parse_strategy(data: dict, file: str | Path) -> Strategy:
     """Validate a parsed strategy TOML document."""
-    top = Fields(data, file, "")
-    head = top.table("strategy")
-    name = head.text("name")
-    description = head.text("description", "")
-    switches = {key: head.boolean(key, False) for key in STRATEGY_SWITCHES}
-    head.done()
+    checked = validate(StrategyFile, data, file)
+    head = checked.strategy
     settings = [Setting()] * N_INSTRUMENTS
     for pillar in Pillar:
-        key = f"pillar{int(pillar)}"
-        if key in top.data:
-            pillar_setting = parse_setting(top.table(key), Setting())
+        table = getattr(checked, f"pillar{int(pillar)}")
+        if table is not None:
+            pillar_setting = _setting(table, Setting())
             for k, ins in enumerate(INSTRUMENTS):
                 if ins.pillar == pillar:
                     settings[k] = pillar_setting
-        else:
-            top.known.append(key)
-    instruments = top.table("instruments", {})
-    for key in list(instruments.data):
-        if key not in INSTRUMENT_NAMES:
-            raise instruments.error(key, "unknown instrument", ", ".join(INSTRUMENT_NAMES))
-        k = INSTRUMENT_NAMES.index(key)
-        settings[k] = parse_setting(instruments.table(key), settings[k])
-    top.done()
-    return Strategy(name, description, tuple(settings), source=str(file), **switches)
+    for k, name in enumerate(INSTRUMENT_NAMES):
+        table = getattr(checked.instruments, name)
+        if table is not None:
+            settings[k] = _setting(table, settings[k])
+    switches = {key: getattr(head, key) for key in STRATEGY_SWITCHES}
+    return Strategy(head.name, head.description, tuple(settings), source=str(file), **switches)
 
 
 def load_strategy(name_or_path: str | Path) -> Strategy:

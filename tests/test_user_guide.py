@@ -218,3 +218,9 @@ def test_instrument_table_matches_the_code() -> None:
         for i in INSTRUMENTS
     ]
     assert _table("instruments") == rows
+
+
+def test_field_tables_are_generated_from_the_schema() -> None:
+    from sim.schema.guide import update
+
+    assert update(TEXT) == TEXT, "run `python -m sim.schema` to rewrite the guide's field tables"

@@ -25,15 +25,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import Fields
+from sim.config import InputError
 from sim.experiments.design import load_file, load_named
 from sim.experiments.measures import histories, paired
 from sim.experiments.statistics import format_number, mean_ci
 from sim.experiments.store import git_revision, write_atomically
 from sim.experiments.validation import add_report_command, command_line
-from sim.limits import MAX_REPS, MAX_SEED
 from sim.parameters import PARAMETERS
 from sim.scenario import Scenario, load_scenario
+from sim.schema.calibration import MIN_REPS, CalibrationFile, EpisodeTable
+from sim.schema.rules import validate
 from sim.simulate import simulate
 from sim.strategy import Strategy, load_strategy
 
@@ -64,35 +65,24 @@ class Calibration:
     source: str
 
 
-def _episode(t: Fields) -> Episode:
-    scenario = load_named(load_scenario, t.text("scenario"), t.file, t.path("scenario"))
-    state = t.choice("state", scenario.state_names)
-    strategy = load_named(load_strategy, t.text("strategy"), t.file, t.path("strategy"))
-    deaths = t._raw("deaths", None)
-    if not (isinstance(deaths, list) and len(deaths) == 2):
-        raise t.error("deaths", f"expected [low, high], got {deaths!r}", "two numbers, low <= high")
-    low, high = (Fields({"deaths": d}, t.file, t.where).number("deaths", 0, 1e10) for d in deaths)
-    if low > high:
-        raise t.error("deaths", "low is above high", "two numbers, low <= high")
-    episode = Episode(scenario, state, strategy, (float(low), float(high)), t.text("record"), t.text("comment", ""))
-    t.done()
-    return episode
+def _episode(table: EpisodeTable, n: int, file: str | Path) -> Episode:
+    where = f"episodes[{n}]"
+    scenario = load_named(load_scenario, table.scenario, file, f"{where}.scenario")
+    if table.state not in scenario.state_names:
+        raise InputError(file, f"{where}.state", f"{table.state!r} is not allowed", ", ".join(scenario.state_names))
+    strategy = load_named(load_strategy, table.strategy, file, f"{where}.strategy")
+    deaths = (float(table.deaths[0]), float(table.deaths[1]))
+    return Episode(scenario, table.state, strategy, deaths, table.record, table.comment)
 
 
 def parse_calibration(data: dict, file: str | Path, text: bytes = b"") -> Calibration:
     """Validate a parsed calibration TOML document (``text``: the file's bytes, for its digest)."""
-    top = Fields(data, file, "")
-    head = top.table("calibration")
-    name = head.text("name")
-    description = head.text("description", "")
-    seed = head.number("seed", 0, MAX_SEED, integer=True)
-    reps = head.number("reps", 10, MAX_REPS, integer=True)
-    counterfactual = load_named(load_strategy, head.text("counterfactual"), file, head.path("counterfactual"))
-    head.done()
-    episodes = tuple(_episode(t) for t in top.tables("episodes"))
-    top.done()
+    checked = validate(CalibrationFile, data, file)
+    head = checked.calibration
+    counterfactual = load_named(load_strategy, head.counterfactual, file, "calibration.counterfactual")
+    episodes = tuple(_episode(t, n, file) for n, t in enumerate(checked.episodes))
     digest = hashlib.sha256(text).hexdigest()
-    return Calibration(name, description, seed, reps, counterfactual, episodes, digest, str(file))
+    return Calibration(head.name, head.description, head.seed, head.reps, counterfactual, episodes, digest, str(file))
 
 
 def load_calibration(name_or_path: str | Path) -> Calibration:
@@ -256,7 +246,7 @@ def report(spec: Calibration, tables: list[pd.DataFrame], reps: int, seconds: fl
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
     return add_report_command(commands, "calibrate", "calibration",
-                              "historical episodes under what was done, beside the record", 10)  # fmt: skip
+                              "historical episodes under what was done, beside the record", MIN_REPS)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,14 +12,21 @@ are dotted paths to any scenario or strategy field and whose values are lists::
     "scenario.model.shock_sd" = [0.02, 0.04]
     "scenario.states.Eastmarch.leadership" = ["resilient", "divided", "determined"]
 
-Design points are the product of scenarios, strategies and grid values, in file order. Every
-point uses the same root seed, so replication *r* sees the same shocks at every point (common
-random numbers across the whole design).
+An optional ``[uncertain]`` table gives inputs to sample rather than list, with ``samples`` and
+``sampler = "latin_hypercube"`` in ``[experiment]`` (see :mod:`sim.experiments.sampling`)::
+
+    [uncertain]
+    "scenario.model.shock_sd" = { low = 0.02, high = 0.04 }
+    "scenario.states.Eastmarch.leadership" = { values = ["divided", "determined"] }
+
+Design points are the product of scenarios, strategies, grid values and samples, in file order.
+Every point uses the same root seed, so replication *r* sees the same shocks at every point
+(common random numbers across the whole design). Keys are looked up in
+:mod:`sim.schema.registry`, which also checks their values.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 from collections.abc import Callable
@@ -27,20 +34,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sim.concepts import INSTRUMENT_NAMES, Pillar
-from sim.config import Fields, InputError, read_toml, resolve
-from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
-from sim.parameters import STRATEGY_SWITCHES
-from sim.scenario import WARNING_KEYS, Scenario, StateSpec, check_param, load_scenario, parse_state
-from sim.strategy import Setting, Strategy, load_strategy, parse_setting
+from sim.config import InputError, read_toml, resolve
+from sim.experiments.sampling import Uncertain, latin_hypercube
+from sim.scenario import Scenario, load_scenario
+from sim.schema.experiment import MAX_POINTS, ExperimentFile, UncertainInput
+from sim.schema.registry import lookup
+from sim.schema.rules import validate
+from sim.strategy import Strategy, load_strategy
 
 T = TypeVar("T")
-MAX_POINTS = 100_000
 
 
 @dataclass(frozen=True)
 class DesignPoint:
-    """One combination of scenario, strategy and grid settings."""
+    """One combination of scenario, strategy, grid settings and sampled values."""
 
     index: int
     scenario: Scenario
@@ -69,96 +76,35 @@ class Experiment:
     grid: tuple[tuple[str, tuple[object, ...]], ...]
     digest: str
     source: str = ""
+    uncertain: tuple[Uncertain, ...] = ()
+    samples: int = 0
 
     def points(self) -> list[DesignPoint]:
-        """Every design point, numbered from 0 in file order."""
+        """Every design point, numbered from 0 in file order (the samples innermost)."""
         keys = [key for key, _ in self.grid]
         combos = list(itertools.product(*(values for _, values in self.grid)))
+        draws = latin_hypercube(self.uncertain, self.samples, self.seed)
         points = []
-        for scenario, strategy, combo in itertools.product(self.scenarios, self.strategies, combos):
-            for key, value in zip(keys, combo, strict=True):
+        for scenario, strategy, combo, draw in itertools.product(self.scenarios, self.strategies, combos, draws):
+            settings = (*zip(keys, combo, strict=True), *draw)
+            for key, value in settings:
                 scenario, strategy = apply_setting(scenario, strategy, key, value, self.source)
-            points.append(DesignPoint(len(points), scenario, strategy, tuple(zip(keys, combo, strict=True))))
+            points.append(DesignPoint(len(points), scenario, strategy, settings))
         return points
 
 
 def apply_setting(
     scenario: Scenario, strategy: Strategy, key: str, value: object, file: str | Path = "grid"
 ) -> tuple[Scenario, Strategy]:
-    """Set the field a dotted ``key`` names to ``value``, checking it as the input files do.
+    """Set the field a dotted ``key`` names to ``value``, checking it as the input files do (see
+    :func:`sim.schema.registry.lookup`).
 
     Raises
     ------
     InputError
         If the key names no field or the value is not allowed there.
     """
-    where = f'grid."{key}"'
-    parts = key.split(".")
-    head, rest = parts[0], parts[1:]
-    if head == "strategy" and len(rest) == 1 and rest[0] in STRATEGY_SWITCHES:
-        return scenario, strategy.replace(**{rest[0]: Fields({key: value}, file, "grid").boolean(key)})
-    if head == "strategy" and len(rest) == 2 and rest[0] in {f"pillar{int(p)}" for p in Pillar}:
-        field = _setting_field(rest[1], value, file, where)
-        return scenario, strategy.with_pillar(int(rest[0][-1]), **field)
-    if head == "strategy" and len(rest) == 3 and rest[0] == "instruments" and rest[1] in INSTRUMENT_NAMES:
-        field = _setting_field(rest[2], value, file, where)
-        return scenario, strategy.with_instrument(rest[1], **field)
-    if head == "scenario" and len(rest) == 2 and rest[0] == "warning" and rest[1] in WARNING_KEYS:
-        return _with_param(scenario, WARNING_KEYS[rest[1]], value, file, where), strategy
-    if head == "scenario" and len(rest) == 2 and rest[0] == "model":
-        return _with_param(scenario, rest[1], value, file, where), strategy
-    if head == "scenario" and len(rest) == 3 and rest[0] == "states":
-        return _with_state(scenario, rest[1], rest[2], value, file, where), strategy
-    allowed = (
-        "strategy.veto_restraint, strategy.uniting_for_peace, strategy.pillarN.FIELD, "
-        "strategy.instruments.NAME.FIELD, scenario.warning.KEY, scenario.model.PARAMETER, "
-        "scenario.states.NAME.FIELD"
-    )
-    raise InputError(file, where, "names no scenario or strategy field", allowed)
-
-
-def _with_param(scenario: Scenario, name: str, value: object, file: str | Path, where: str) -> Scenario:
-    return scenario.replace(params={**scenario.params, name: check_param(file, where, name, value)})
-
-
-STATE_FIELDS = tuple(f for f in StateSpec.__dataclass_fields__ if f not in {"name", "neighbours"})
-"""State fields a grid may set (a state's name and borders tie it to the rest of the scenario)."""
-
-
-class _GridFields(Fields):
-    """:class:`Fields` whose errors name the grid key rather than a field of a table."""
-
-    def __init__(self, data: dict, file: str | Path, where: str) -> None:
-        super().__init__(data, file, "")
-        self.grid_key = where
-
-    def path(self, key: str) -> str:
-        return self.grid_key
-
-
-def _setting_field(field: str, value: object, file: str | Path, where: str) -> dict[str, object]:
-    if field not in Setting.__dataclass_fields__:
-        allowed = ", ".join(Setting.__dataclass_fields__)
-        raise InputError(file, where, f"{field!r} is not an instrument setting", allowed)
-    parsed = parse_setting(_GridFields({field: value}, file, where), Setting())
-    return {field: getattr(parsed, field)}
-
-
-def _with_state(scenario: Scenario, name: str, field: str, value: object, file: str | Path, where: str) -> Scenario:
-    """Set one field of state ``name``, checked by the same rules as a scenario's ``[[states]]``."""
-    if name not in scenario.state_names:
-        raise InputError(
-            file, where, f"scenario {scenario.name!r} has no state {name!r}", ", ".join(scenario.state_names)
-        )
-    if field not in STATE_FIELDS:
-        raise InputError(file, where, f"{field!r} is not a state field a grid can set", ", ".join(STATE_FIELDS))
-    state = next(s for s in scenario.states if s.name == name)
-    data = {key: list(v) if isinstance(v, tuple) else v for key, v in dataclasses.asdict(state).items()}
-    data[field] = value
-    checked = parse_state(_GridFields(data, file, where))
-    if checked.severity != 1.0 and checked.phase != "atrocity":
-        raise InputError(file, where, "only a state that starts in atrocity has a severity", 'phase = "atrocity"')
-    return scenario.with_state(name, **{field: getattr(checked, field)})
+    return lookup(key, file).apply(scenario, strategy, value, file)
 
 
 _OTHER_KINDS = (
@@ -169,44 +115,57 @@ _OTHER_KINDS = (
 """Top-level tables of the other files in ``experiments/``, what they are and the command that runs them."""
 
 
+def _uncertain(key: str, table: UncertainInput, scenarios: tuple[Scenario, ...], strategy: Strategy,
+               file: str | Path) -> Uncertain:  # fmt: skip
+    """One ``[uncertain]`` input, its key and every value it can take checked on every scenario."""
+    where = f'uncertain."{key}"'
+    field = lookup(key, file, where)
+    if table.values is not None:
+        ends, item = table.values, Uncertain(key, values=table.values)
+    elif field.numeric:
+        low, high = table.low, table.high
+        if field.integer:
+            for name, value in (("low", low), ("high", high)):
+                if float(value) != int(value):
+                    raise InputError(file, f"{where}.{name}", f"{value!r} is not a whole number",
+                                     f"a whole number, as {key} is")  # fmt: skip
+            low, high = int(low), int(high)
+        ends, item = (low, high), Uncertain(key, float(low), float(high), field.integer)
+    else:
+        raise InputError(file, where, f"{key!r} takes no numbers", "values = [...]")
+    for value in ends:
+        for scenario in scenarios:
+            field.apply(scenario, strategy, value, file, where)
+    return item
+
+
 def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
     """Validate a parsed experiment TOML document (``text`` is the file's bytes, for its digest)."""
     if "experiment" not in data:
         for kind, what, command in _OTHER_KINDS:
             if kind in data:
                 raise InputError(file, "", f"is {what}, not an experiment design", command)
-    top = Fields(data, file, "")
-    head = top.table("experiment")
-    name = head.text("name")
-    description = head.text("description", "")
-    seed = head.number("seed", 0, MAX_SEED, integer=True)
-    reps = head.number("reps", 1, MAX_REPS, integer=True)
-    weeks = head.number("weeks", 1, MAX_WEEKS, integer=True) if "weeks" in head.data else None
-    scenario_names = head.names("scenarios")
-    strategy_names = head.names("strategies")
-    head.done()
-    if not scenario_names or not strategy_names:
-        raise InputError(file, "experiment.scenarios", "needs at least one scenario and one strategy")
-    scenarios = tuple(load_named(load_scenario, n, file, "experiment.scenarios") for n in scenario_names)
-    strategies = tuple(load_named(load_strategy, n, file, "experiment.strategies") for n in strategy_names)
-
-    grid_table = top.table("grid", {})
+    checked = validate(ExperimentFile, data, file)
+    head = checked.experiment
+    scenarios = tuple(load_named(load_scenario, n, file, "experiment.scenarios") for n in head.scenarios)
+    strategies = tuple(load_named(load_strategy, n, file, "experiment.strategies") for n in head.strategies)
     grid = []
-    for key, values in grid_table.rest().items():
-        if not isinstance(values, list) or not values:
-            raise InputError(file, f'grid."{key}"', "expected a non-empty list of values")
+    for key, values in checked.grid.items():
+        field = lookup(key, file)
         for value in values:
             for scenario in scenarios:
-                apply_setting(scenario, strategies[0], key, value, file)
-        grid.append((key, tuple(values)))
-    top.done()
-    count = len(scenarios) * len(strategies)
+                field.apply(scenario, strategies[0], value, file)
+        grid.append((key, values))
+    uncertain = tuple(_uncertain(k, t, scenarios, strategies[0], file) for k, t in checked.uncertain.items())
+    samples = head.samples or 0
+    count = len(scenarios) * len(strategies) * max(samples, 1)
     for _, values in grid:
         count *= len(values)
     if count > MAX_POINTS:
         raise InputError(file, "grid", f"{count} design points", f"at most {MAX_POINTS}")
     digest = hashlib.sha256(text).hexdigest()
-    return Experiment(name, description, seed, reps, weeks, scenarios, strategies, tuple(grid), digest, str(file))
+    return Experiment(head.name, head.description, head.seed, head.reps, head.weeks, scenarios, strategies,
+                      tuple(grid), digest, str(file), uncertain, samples)  # fmt: skip
 
 
 def load_named(loader: Callable[[str], T], name: str, file: str | Path, where: str) -> T:

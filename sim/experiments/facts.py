@@ -1,8 +1,9 @@
 """The stylised facts S1-S9 of DESIGN.md section 3, each measured by a small experiment.
 
-Every fact has a parser for its table of ``experiments/validation.toml`` and a measurement that
-returns a :class:`Finding`: a headline effect with its 95 % CI and the replications it rests on,
-the criterion stated before the run, the verdict, and a table of the quantities behind it. No
+Every fact has a reader of its table of ``experiments/validation.toml`` (validated by
+:mod:`sim.schema.validation`) and a measurement that returns a :class:`Finding`: a headline
+effect with its 95 % CI and the replications it rests on, the criterion stated before the run,
+the verdict, and a table of the quantities behind it. No
 fact is made to hold by the code: the criteria are fixed here and in the file, and the verdict is
 whatever the simulation gives.
 """
@@ -13,13 +14,14 @@ import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.concepts import INSTRUMENT_NAMES, Phase
-from sim.config import Fields, InputError
+from sim.concepts import Phase
+from sim.config import InputError
 from sim.experiments.design import load_named
 from sim.experiments.measures import (
     alone,
@@ -38,11 +40,10 @@ from sim.experiments.measures import (
 )
 from sim.experiments.statistics import wilson_ci
 from sim.experiments.tail import fit_tail
-from sim.limits import MAX_WEEKS
 from sim.scenario import StateSpec, load_scenario, parse_state
+from sim.schema.validation import FactS1, FactS2, FactS3, FactS4, FactS5, FactS6, FactS7, FactS8, FactS9, StateChanges
 from sim.simulate import simulate
-from sim.state import RISK_FACTORS
-from sim.strategy import MAX_DELAY, Strategy, load_strategy
+from sim.strategy import Strategy, load_strategy
 
 HOLDS, PARTLY, FAILS = "holds", "partly", "does not hold"
 
@@ -91,111 +92,78 @@ def verdict(*checks: bool) -> str:
 # --- reading the file ------------------------------------------------------------------------
 
 
-def state_with(spec: StateSpec, changes: dict[str, Any], file: object, where: str) -> StateSpec:
-    """``spec`` with field ``changes``, checked by the rules of a scenario's ``[[states]]`` table."""
+def state_with(spec: StateSpec, changes: StateChanges, file: str | Path, where: str) -> StateSpec:  # type: ignore[valid-type]
+    """``spec`` with the fields ``changes`` sets, checked as a scenario's ``[[states]]`` table is
+    (``where``: the field of ``changes`` in ``file``)."""
     data = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(spec).items()}
-    data.update(changes)
-    checked = parse_state(Fields(data, file, where))
-    if checked.severity != 1.0 and checked.phase != "atrocity":
-        raise InputError(file, f"{where}.severity", "only a state that starts in atrocity has a severity")
-    return checked
+    data.update({k: list(v) if isinstance(v, tuple) else v for k, v in dict(changes).items() if v is not None})
+    return parse_state(data, file, where)
 
 
-def _scenario(table: Fields, key: str = "scenario") -> Any:
-    return load_named(load_scenario, table.text(key), table.file, table.path(key))
+def _scenario(name: str, file: str | Path, where: str) -> Any:
+    return load_named(load_scenario, name, file, where)
 
 
-def _strategy(table: Fields, key: str = "strategy") -> Strategy:
-    return load_named(load_strategy, table.text(key), table.file, table.path(key))
+def _strategy(name: str, file: str | Path, where: str) -> Strategy:
+    return load_named(load_strategy, name, file, where)
 
 
-def _state_name(table: Fields, scenario: Any, key: str) -> str:
-    return table.choice(key, scenario.state_names)
+def _state(scenario: Any, name: str, file: str | Path, where: str) -> StateSpec:
+    if name not in scenario.state_names:
+        raise InputError(file, where, f"{name!r} is not allowed", ", ".join(scenario.state_names))
+    return next(s for s in scenario.states if s.name == name)
 
 
-def _pair(table: Fields, key: str, low: float, high: float) -> tuple[float, float]:
-    values = table._raw(key, None)
-    if not (isinstance(values, list) and len(values) == 2):
-        raise table.error(key, f"expected two numbers, got {values!r}", f"[a, b] with {low:g} <= a < b <= {high:g}")
-    checked = [Fields({key: v}, table.file, table.where).number(key, low, high) for v in values]
-    if not checked[0] < checked[1]:
-        raise table.error(key, "the first value must be below the second", "[a, b] with a < b")
-    return checked[0], checked[1]
+def parse_s1(t: FactS1, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"scenario": _scenario(t.scenario, file, f"{where}.scenario"),
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy"), "pillar": t.pillar,
+            "delays": list(t.delays)}  # fmt: skip
 
 
-def _numbers(table: Fields, key: str, low: float, high: float) -> list[float]:
-    values = table._raw(key, [])
-    if not isinstance(values, list):
-        raise table.error(key, f"expected a list of numbers, got {values!r}", f"numbers from {low:g} to {high:g}")
-    return [Fields({key: v}, table.file, table.where).number(key, low, high) for v in values]
+def parse_s2(t: FactS2, typical: StateSpec, file: str | Path, where: str) -> dict:
+    scenario = _scenario(t.scenario, file, f"{where}.scenario")
+    return {"scenario": scenario, "state": _state(scenario, t.state, file, f"{where}.state").name,
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy"),
+            "baseline": _strategy(t.baseline, file, f"{where}.baseline")}  # fmt: skip
 
 
-def _changes(table: Fields, spec: StateSpec, key: str = "start") -> StateSpec:
-    changes = table._raw(key, {})
-    if not isinstance(changes, dict):
-        raise table.error(key, f"expected a table of state fields, got {changes!r}")
-    return state_with(spec, changes, table.file, table.path(key))
+def parse_s3(t: FactS3, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"scenario": _scenario(t.scenario, file, f"{where}.scenario"),
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy")}  # fmt: skip
 
 
-def _weeks(table: Fields, default: int) -> int:
-    return table.number("weeks", 1, MAX_WEEKS, default, integer=True)
+def parse_s4(t: FactS4, typical: StateSpec, file: str | Path, where: str) -> dict:
+    scenario = _scenario(t.scenario, file, f"{where}.scenario")
+    spec = state_with(_state(scenario, t.state, file, f"{where}.state"), t.start, file, f"{where}.start")
+    return {"scenario": isolate(scenario.with_state(spec.name, **_fields(spec)), [spec.name]),
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy"), "noise": t.noise,
+            "selectivity": t.selectivity}  # fmt: skip
 
 
-def parse_s1(t: Fields, typical: StateSpec) -> dict:
-    delays = t._raw("delays", None)
-    if not (isinstance(delays, list) and len(delays) >= 3):
-        raise t.error("delays", f"expected a list of at least 3 delays, got {delays!r}", "e.g. [0, 4, 8, 16, 26]")
-    checked = [Fields({"delays": d}, t.file, t.where).number("delays", 0, MAX_DELAY, integer=True) for d in delays]
-    if checked != sorted(set(checked)) or checked[0] != 0:
-        raise t.error("delays", "must start at 0 and increase", "e.g. [0, 4, 8, 16, 26]")
-    return {"scenario": _scenario(t), "strategy": _strategy(t), "pillar": t.number("pillar", 1, 3, 3, integer=True),
-            "delays": checked}  # fmt: skip
+def parse_s5(t: FactS5, typical: StateSpec, file: str | Path, where: str) -> dict:
+    scenario = _scenario(t.scenario, file, f"{where}.scenario")
+    source = state_with(_state(scenario, t.source, file, f"{where}.source"), t.start, file, f"{where}.start")
+    return {"source": source, "neighbour": typical, "weeks": t.weeks}
 
 
-def parse_s2(t: Fields, typical: StateSpec) -> dict:
-    scenario = _scenario(t)
-    return {"scenario": scenario, "state": _state_name(t, scenario, "state"), "strategy": _strategy(t),
-            "baseline": _strategy(t, "baseline")}  # fmt: skip
+def parse_s6(t: FactS6, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"scenario": _scenario(t.scenario, file, f"{where}.scenario"),
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy")}  # fmt: skip
 
 
-def parse_s3(t: Fields, typical: StateSpec) -> dict:
-    return {"scenario": _scenario(t), "strategy": _strategy(t)}
+def parse_s7(t: FactS7, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"state": typical, "weeks": t.weeks, "factors": list(t.risk_factors), "rate_band": t.rate_band,
+            "ratio_band": t.ratio_band, "capacities": list(t.capacities)}  # fmt: skip
 
 
-def parse_s4(t: Fields, typical: StateSpec) -> dict:
-    scenario = _scenario(t)
-    name = _state_name(t, scenario, "state")
-    spec = _changes(t, next(s for s in scenario.states if s.name == name))
-    return {"scenario": isolate(scenario.with_state(name, **_fields(spec)), [name]), "strategy": _strategy(t),
-            "noise": _pair(t, "noise", 0, 1), "selectivity": _pair(t, "selectivity", 0, 1)}  # fmt: skip
+def parse_s8(t: FactS8, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"state": state_with(typical, t.start, file, f"{where}.start"), "weeks": t.weeks,
+            "instrument": t.instrument, "delay": t.delay}  # fmt: skip
 
 
-def parse_s5(t: Fields, typical: StateSpec) -> dict:
-    scenario = _scenario(t)
-    name = _state_name(t, scenario, "source")
-    source = _changes(t, next(s for s in scenario.states if s.name == name))
-    return {"source": source, "neighbour": typical, "weeks": _weeks(t, 104)}
-
-
-def parse_s6(t: Fields, typical: StateSpec) -> dict:
-    return {"scenario": _scenario(t), "strategy": _strategy(t)}
-
-
-def parse_s7(t: Fields, typical: StateSpec) -> dict:
-    return {"state": typical, "weeks": _weeks(t, 520), "factors": t.names("risk_factors", list(RISK_FACTORS)),
-            "rate_band": _pair(t, "rate_band", 0, 1), "ratio_band": _pair(t, "ratio_band", 0, 100),
-            "capacities": _numbers(t, "capacities", 0, 1)}  # fmt: skip
-
-
-def parse_s8(t: Fields, typical: StateSpec) -> dict:
-    start = _changes(t, typical)
-    return {"state": start, "weeks": _weeks(t, 26), "instrument": t.choice("instrument", list(INSTRUMENT_NAMES)),
-            "delay": t.number("delay", 0, MAX_DELAY, 0, integer=True)}  # fmt: skip
-
-
-def parse_s9(t: Fields, typical: StateSpec) -> dict:
-    return {"state": _changes(t, typical), "weeks": _weeks(t, 1040),
-            "min_weeks": t.number("min_weeks", 1, MAX_WEEKS, 52, integer=True)}  # fmt: skip
+def parse_s9(t: FactS9, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"state": state_with(typical, t.start, file, f"{where}.start"), "weeks": t.weeks,
+            "min_weeks": t.min_weeks}  # fmt: skip
 
 
 def _fields(spec: StateSpec) -> dict[str, Any]:
@@ -497,7 +465,10 @@ def measure_s9(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-FACTS: dict[str, tuple[Callable[[Fields, StateSpec], dict], Callable[[dict, int, int], Finding]]] = {
+Parse = Callable[[Any, StateSpec, "str | Path", str], dict]
+"""Reads a fact's validated table: ``(table, typical state, file, field) -> conditions``."""
+
+FACTS: dict[str, tuple[Parse, Callable[[dict, int, int], Finding]]] = {
     "S1": (parse_s1, measure_s1),
     "S2": (parse_s2, measure_s2),
     "S3": (parse_s3, measure_s3),

@@ -1,8 +1,8 @@
 """Global sensitivity analysis (Sobol and Morris, via SALib) of one outcome to uncertain inputs.
 
 A sensitivity file has a ``[sensitivity]`` table and one ``[[parameters]]`` table per uncertain
-input; ``key`` is any dotted grid key of an experiment design (see
-:func:`sim.experiments.design.apply_setting`)::
+input; ``key`` is the dotted key of any numeric settable field (see
+:func:`sim.schema.registry.lookup`)::
 
     [sensitivity]
     name = "fragile_region_uncertainty"
@@ -34,28 +34,23 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from sim.concepts import INSTRUMENT_NAMES, Pillar
-from sim.config import Fields, InputError
+from sim.config import InputError
 from sim.experiments.design import apply_setting, load_file, load_named
 from sim.experiments.store import git_revision, versions, write_atomically, write_json, write_table
-from sim.limits import MAX_REPS, MAX_SEED
-from sim.parameters import BY_NAME, STRATEGY_SWITCHES
-from sim.scenario import WARNING_KEYS, Scenario, load_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.schema.registry import lookup
+from sim.schema.rules import validate
+from sim.schema.sensitivity import METHODS, OUTCOMES, ParameterInput, SensitivityFile
 from sim.simulate import simulate
-from sim.strategy import Setting, Strategy, load_strategy
+from sim.strategy import Strategy, load_strategy
 
-T = TypeVar("T")
+__all__ = ["METHODS", "OUTCOMES", "Input", "Sensitivity", "load_sensitivity", "parse_sensitivity", "run_sensitivity"]
 
-OUTCOMES = ("deaths", "onset", "displaced", "atrocity_weeks")
-METHODS = ("sobol", "morris")
-MAX_SAMPLES = 2**20
 MORRIS_LEVELS = 4
-_BOUND = 1e12
 
 
 @dataclass(frozen=True)
@@ -118,90 +113,40 @@ class Sensitivity:
         return float(table[self.outcome].astype(float).mean())
 
 
-def _kind(key: str) -> str | None:
-    """``"int"``, ``"float"`` or ``"bool"`` for a grid key, ``None`` if it names no known field."""
-    parts = key.split(".")
-    if len(parts) == 2 and parts[0] == "strategy" and parts[1] in STRATEGY_SWITCHES:
-        return "bool"
-    pillar = len(parts) == 3 and parts[1] in {f"pillar{int(p)}" for p in Pillar}
-    instrument = len(parts) == 4 and parts[1] == "instruments" and parts[2] in INSTRUMENT_NAMES
-    if parts[0] == "strategy" and (pillar or instrument) and parts[-1] in Setting.__dataclass_fields__:
-        return {"enabled": "bool", "delay": "int"}.get(parts[-1], "float")
-    name = None
-    if len(parts) == 3 and parts[:2] == ["scenario", "model"]:
-        name = parts[2]
-    elif len(parts) == 3 and parts[:2] == ["scenario", "warning"]:
-        name = WARNING_KEYS.get(parts[2])
-    if name in BY_NAME and name not in STRATEGY_SWITCHES:
-        return "int" if BY_NAME[name].integer else "float"
-    return None
-
-
-def _reraise(error: InputError, file: str | Path, where: str) -> InputError:
-    """The error ``apply_setting`` raised, re-addressed to field ``where`` of the sensitivity file."""
-    text = str(error).removeprefix(f"{file}: ")
-    problem = text.partition(": ")[2] if text.startswith("grid.") else text
-    return InputError(file, where, problem or text)
-
-
-def _check_input(fields: Fields, scenario: Scenario, strategy: Strategy, file: str | Path) -> Input:
-    key = fields.text("key")
-    low = fields.number("low", -_BOUND, _BOUND)
-    high = fields.number("high", -_BOUND, _BOUND)
-    fields.done()
-    kind = _kind(key)
-    if kind is None:
-        try:
-            apply_setting(scenario, strategy, key, low, file)
-        except InputError as error:
-            raise _reraise(error, file, fields.path("key")) from None
-        raise fields.error("key", f"{key!r} is not a numeric field")
-    if kind == "bool":
-        raise fields.error("key", f"{key!r} is true or false, not a number", "a numeric scenario or strategy field")
-    if kind == "int":
+def _check_input(item: ParameterInput, n: int, scenario: Scenario, strategy: Strategy, file: str | Path) -> Input:
+    """One uncertain input, its key looked up in the registry and both bounds checked on the field."""
+    where = f"parameters[{n}]"
+    field = lookup(item.key, file, f"{where}.key")
+    if field.boolean:
+        raise InputError(file, f"{where}.key", f"{item.key!r} is true or false, not a number",
+                         "a numeric scenario or strategy field")  # fmt: skip
+    if not field.numeric:
+        raise InputError(file, f"{where}.key", f"{item.key!r} is not a numeric field")
+    low, high = item.low, item.high
+    if field.integer:
         for name, value in (("low", low), ("high", high)):
             if float(value) != int(value):
-                raise fields.error(name, f"{value!r} is not a whole number", f"a whole number, as {key} is")
+                raise InputError(file, f"{where}.{name}", f"{value!r} is not a whole number",
+                                 f"a whole number, as {item.key} is")  # fmt: skip
         low, high = int(low), int(high)
     if not low < high:
-        raise fields.error("high", f"{high!r} is not greater than low ({low!r})", "high > low")
+        raise InputError(file, f"{where}.high", f"{high!r} is not greater than low ({low!r})", "high > low")
     for name, value in (("low", low), ("high", high)):
-        try:
-            apply_setting(scenario, strategy, key, value, file)
-        except InputError as error:
-            raise _reraise(error, file, fields.path(name)) from None
-    return Input(key, float(low), float(high), kind == "int")
+        field.apply(scenario, strategy, value, file, f"{where}.{name}")
+    return Input(item.key, float(low), float(high), field.integer)
 
 
 def parse_sensitivity(data: dict, file: str | Path, text: bytes = b"") -> Sensitivity:
     """Validate a parsed sensitivity TOML document (``text``: the file's bytes, for its digest)."""
-    top = Fields(data, file, "")
-    head = top.table("sensitivity")
-    name = head.text("name")
-    description = head.text("description", "")
-    scenario = load_named(load_scenario, head.text("scenario"), file, head.path("scenario"))
-    strategy = load_named(load_strategy, head.text("strategy"), file, head.path("strategy"))
-    outcome = head.choice("outcome", list(OUTCOMES))
-    reps = head.number("reps_per_sample", 1, MAX_REPS, integer=True)
-    samples = head.number("samples", 2, MAX_SAMPLES, integer=True)
-    trajectories = head.number("trajectories", 2, MAX_SAMPLES, default=samples, integer=True)
-    seed = head.number("seed", 0, MAX_SEED, integer=True)
-    methods = head.names("method", list(METHODS))
-    head.done()
-    if not methods:
-        raise head.error("method", "is empty", ", ".join(METHODS))
-    if "sobol" in methods and samples & (samples - 1):
-        raise head.error("samples", f"{samples} is not a power of 2 (needed by Sobol)", "2, 4, 8, 16, ...")
-    inputs = []
-    for fields in top.tables("parameters"):
-        item = _check_input(fields, scenario, strategy, file)
-        if any(item.key == other.key for other in inputs):
-            raise fields.error("key", f"{item.key!r} is listed twice")
-        inputs.append(item)
-    top.done()
+    checked = validate(SensitivityFile, data, file)
+    head = checked.sensitivity
+    scenario = load_named(load_scenario, head.scenario, file, "sensitivity.scenario")
+    strategy = load_named(load_strategy, head.strategy, file, "sensitivity.strategy")
+    inputs = tuple(_check_input(item, n, scenario, strategy, file) for n, item in enumerate(checked.parameters))
+    trajectories = head.samples if head.trajectories is None else head.trajectories
     digest = hashlib.sha256(text).hexdigest()
-    return Sensitivity(name, description, scenario, strategy, outcome, reps, samples, trajectories, seed,
-                       tuple(methods), tuple(inputs), digest, str(file))  # fmt: skip
+    return Sensitivity(head.name, head.description, scenario, strategy, head.outcome, head.reps_per_sample,
+                       head.samples, trajectories, head.seed, head.method, inputs, digest, str(file))  # fmt: skip
 
 
 def load_sensitivity(name_or_path: str | Path) -> Sensitivity:

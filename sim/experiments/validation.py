@@ -25,16 +25,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import Fields
 from sim.experiments.design import load_file
 from sim.experiments.facts import FACTS, Finding
 from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
-from sim.limits import MAX_REPS, MAX_SEED
-from sim.scenario import StateSpec, parse_state
-
-MIN_REPS = 100
-"""Fewest replications per arm: below, some facts (the tail fit, rate ratios) have too few events."""
+from sim.limits import MAX_REPS
+from sim.scenario import StateSpec, state_spec
+from sim.schema import rules
+from sim.schema.validation import MIN_REPS, ValidationFile
 
 
 @dataclass(frozen=True)
@@ -54,23 +52,16 @@ class Validation:
 
 def parse_validation(data: dict, file: str | Path, text: bytes = b"") -> Validation:
     """Validate a parsed validation TOML document (``text``: the file's bytes, for its digest)."""
-    top = Fields(data, file, "")
-    head = top.table("validation")
-    name = head.text("name")
-    description = head.text("description", "")
-    seed = head.number("seed", 0, MAX_SEED, integer=True)
-    reps = head.number("reps", MIN_REPS, MAX_REPS, integer=True)
-    head.done()
-    typical = parse_state(top.table("typical_state"))
+    checked = rules.validate(ValidationFile, data, file)
+    head = checked.validation
+    typical = state_spec(checked.typical_state)
     facts, comments = {}, {}
     for fact, (parse, _) in FACTS.items():
-        table = top.table(fact)
-        comments[fact] = table.text("comment", "")
-        facts[fact] = parse(table, typical)
-        table.done()
-    top.done()
+        table = getattr(checked, fact)
+        comments[fact] = table.comment
+        facts[fact] = parse(table, typical, file, fact)
     digest = hashlib.sha256(text).hexdigest()
-    return Validation(name, description, seed, reps, typical, facts, comments, digest, str(file))
+    return Validation(head.name, head.description, head.seed, head.reps, typical, facts, comments, digest, str(file))
 
 
 def load_validation(name_or_path: str | Path) -> Validation:

@@ -169,3 +169,74 @@ def test_pillar2_only_is_a_preset_using_pillar2_alone() -> None:
     assert strategy.enabled == [i.name for i in sim.concepts.INSTRUMENTS if i.pillar == sim.concepts.Pillar.II]
     assert {(s.trigger, s.delay) for s in strategy.settings if s.enabled} == {(0.40, 2)}
     assert sim.load_strategy("pillar2_only+veto_restraint").veto_restraint
+
+
+SAMPLED_HEAD = HEAD.replace("reps = 100", 'reps = 100\nsamples = 10\nsampler = "latin_hypercube"')
+UNCERTAIN_TABLES = """
+[grid]
+"strategy.veto_restraint" = [false, true]
+
+[uncertain]
+"scenario.model.shock_sd" = { low = 0.02, high = 0.04 }
+"strategy.pillar3.delay" = { low = 0, high = 6 }
+"scenario.states.Eastmarch.leadership" = { values = ["divided", "determined"] }
+"""
+UNCERTAIN = SAMPLED_HEAD + UNCERTAIN_TABLES
+
+
+def test_latin_hypercube_samples_every_uncertain_input_reproducibly(tmp_path: Path) -> None:
+    points = load_experiment(_write(tmp_path, UNCERTAIN)).points()
+    assert len(points) == 2 * 2 * 10 and [p.index for p in points] == list(range(40))
+    first = [dict(p.settings) for p in points[:10]]
+    assert all(s["strategy.veto_restraint"] is False for s in first)
+    shock = [s["scenario.model.shock_sd"] for s in first]
+    assert sorted(int((v - 0.02) / 0.02 * 10) for v in shock) == list(range(10)), "one sample per stratum"
+    assert {s["strategy.pillar3.delay"] for s in first} <= set(range(7))
+    assert all(isinstance(s["strategy.pillar3.delay"], int) for s in first)
+    assert {s["scenario.states.Eastmarch.leadership"] for s in first} == {"divided", "determined"}
+    for p in points:
+        settings = dict(p.settings)
+        assert p.scenario.params["shock_sd"] == settings["scenario.model.shock_sd"]
+        eastmarch = next(s for s in p.scenario.states if s.name == "Eastmarch")
+        assert eastmarch.leadership == settings["scenario.states.Eastmarch.leadership"]
+        assert "shock_sd=" in p.label
+    # every grid point and strategy meets the same samples; the same file gives the same points
+    assert [dict(p.settings)["scenario.model.shock_sd"] for p in points[10:20]] == shock
+    again = load_experiment(_write(tmp_path, UNCERTAIN)).points()
+    assert [p.settings for p in again] == [p.settings for p in points]
+    other = load_experiment(_write(tmp_path, UNCERTAIN.replace("seed = 3", "seed = 4"))).points()
+    assert [p.settings for p in other] != [p.settings for p in points]
+
+
+BAD_UNCERTAIN = {
+    "no samples": (("samples = 10\n", ""), "experiment.samples: missing"),
+    "samples without inputs": (('[uncertain]\n"scenario.model.shock_sd" = { low = 0.02, high = 0.04 }\n'
+                                '"strategy.pillar3.delay" = { low = 0, high = 6 }\n'
+                                '"scenario.states.Eastmarch.leadership" = { values = ["divided", "determined"] }\n',
+                                ""), "experiment.samples: needs an [uncertain] table"),
+    "unknown key": (("scenario.model.shock_sd", "scenario.model.courage"),
+                    'uncertain."scenario.model.courage": unknown model parameter'),
+    "out of range": (("high = 0.04", "high = 4"), 'uncertain."scenario.model.shock_sd": 4 is out of range'),
+    "not whole": (("high = 6", "high = 6.5"), 'uncertain."strategy.pillar3.delay".high: 6.5 is not a whole number'),
+    "bad category": (('"determined"]', '"strong"]'), "'strong' is not allowed; allowed: resilient"),
+    "low above high": (("low = 0.02", "low = 0.05"), "high: 0.04 is not greater than low (0.05)"),
+    "range and values": (("low = 0, high = 6", "low = 0, high = 6, values = [1]"), "needs either low and high"),
+    "categorical field with a range": (('{ values = ["divided", "determined"] }', "{ low = 0, high = 1 }"),
+                                       "takes no numbers"),
+    "also in the grid": (('"strategy.veto_restraint" = [false, true]', '"strategy.pillar3.delay" = [1, 2]'),
+                         "is also a [grid] key"),
+    "unknown sampler": (('sampler = "latin_hypercube"', 'sampler = "sobol"'), "experiment.sampler"),
+    "unknown field": (("{ low = 0, high = 6 }", "{ low = 0, high = 6, step = 1 }"),
+                      'uncertain."strategy.pillar3.delay".step: unknown field; allowed: low, high, values'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_UNCERTAIN)
+def test_bad_uncertain_input_gives_one_line(case: str, tmp_path: Path) -> None:
+    (old, new), expected = BAD_UNCERTAIN[case]
+    assert old in UNCERTAIN
+    path = _write(tmp_path, UNCERTAIN.replace(old, new))
+    with pytest.raises(sim.InputError) as caught:
+        load_experiment(path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{path}: ") and expected in message, message

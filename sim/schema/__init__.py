@@ -1,0 +1,45 @@
+"""Declarative input schema: one pydantic model per kind of input file, and their JSON Schemas.
+
+``json_schema(kind)`` gives the JSON Schema of a kind of file (``r2p schema KIND`` prints it);
+:mod:`sim.schema.registry` lists every field an experiment, a sensitivity analysis or a page may
+set by a dotted key.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema
+
+KINDS = {
+    "scenario": ("sim.schema.scenario", "ScenarioFile"),
+    "strategy": ("sim.schema.strategy", "StrategyFile"),
+    "experiment": ("sim.schema.experiment", "ExperimentFile"),
+    "sensitivity": ("sim.schema.sensitivity", "SensitivityFile"),
+    "validation": ("sim.schema.validation", "ValidationFile"),
+    "calibration": ("sim.schema.calibration", "CalibrationFile"),
+}
+"""Each kind of input file and the module and model that describe it."""
+
+
+class _TomlSchema(GenerateJsonSchema):
+    """JSON Schema for TOML files: no ``null`` defaults (TOML has no null; a field left out is absent)."""
+
+    def default_schema(self, schema: Any) -> dict[str, Any]:
+        json = super().default_schema(schema)
+        if json.get("default", 0) is None:
+            del json["default"]
+        return json
+
+
+def model(kind: str) -> Any:
+    """The pydantic model of a kind of input file (a key of :data:`KINDS`)."""
+    module, name = KINDS[kind]
+    return getattr(importlib.import_module(module), name)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a kind of input file (a key of :data:`KINDS`)."""
+    schema = model(kind).model_json_schema(schema_generator=_TomlSchema)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": f"r2p {kind} file"}

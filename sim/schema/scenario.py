@@ -1,0 +1,204 @@
+"""The scenario file: ``[scenario]``, ``[warning]``, ``[model]``, ``[[bodies]]`` and ``[[states]]``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, create_model, field_validator, model_validator
+
+from sim.concepts import P5, Crime, Leadership, Phase, names
+from sim.limits import MAX_STATES, MAX_WEEKS
+from sim.parameters import PARAMETERS, STRATEGY_SWITCHES, Param
+from sim.schema.rules import VERSION, VERSION_TEXT, Choice, Doc, FieldError, Names, Number, Table, Text, tables
+from sim.state import MAX_NEIGHBOURS, RISK_FACTORS
+
+PATRONS = tuple(name.lower().replace(" ", "_") for name in P5)
+"""Names of the permanent members as a state's ``patron``."""
+
+WARNING_KEYS = {
+    "noise": "warning_noise",
+    "delay_weeks": "warning_delay",
+    "selectivity": "selectivity",
+    "smoothing": "warning_smoothing",
+    "threshold": "warning_threshold",
+}
+"""Fields of ``[warning]`` and the model parameter each sets."""
+
+MODEL_PARAMETERS = tuple(p for p in PARAMETERS if p.name not in STRATEGY_SWITCHES)
+"""The parameters a scenario may override (the strategy switches belong to strategy files)."""
+
+
+class ScenarioHead(Table):
+    """The ``[scenario]`` table."""
+
+    schema_version: VERSION = Field(1, description=VERSION_TEXT)
+    name: Annotated[str, Text()] = Field(description="short name, used in results and labels")
+    title: Annotated[str | None, Text(), Doc(default="the `name`")] = Field(None, description="title shown in reports")
+    description: Annotated[str, Text()] = Field("", description="one line, shown by `r2p scenarios`")
+    weeks: Annotated[int, Number(1, MAX_WEEKS, integer=True)] = Field(
+        104,
+        description="horizon in weeks (one step is one week); `r2p run --weeks` and an experiment's `weeks` "
+        "override it",
+    )
+
+
+def parameter_field(p: Param, description: str | None = None) -> Any:
+    """Annotated type and field of an override of parameter ``p`` (absent: the default holds)."""
+    text = description or p.description
+    return (
+        Annotated[float | None, Number(p.low, p.high, integer=p.integer), Doc(default=f"{p.default:g}")],
+        Field(None, description=f"{text} (unit: {p.unit}; source: {p.source})"),
+    )
+
+
+_BY_NAME = {p.name: p for p in PARAMETERS}
+_WARNING_TEXT = {
+    "noise": "standard deviation of the weekly noise of the early-warning signal (in units of tension)",
+    "delay_weeks": "reporting delay: the signal of week `t` is about the tension of week `t - delay_weeks`",
+    "selectivity": "share of the signal lost for a state of zero salience (selective reporting); a state loses "
+    "`selectivity * (1 - salience)`",
+    "smoothing": "weight of the newest signal in perceived risk (1: no smoothing)",
+    "threshold": "perceived risk at which the Joint Office warns and the Council takes the state up",
+}
+
+WarningTable = create_model(
+    "WarningTable",
+    __base__=Table,
+    __doc__="The ``[warning]`` table: each field sets one early-warning parameter.",
+    **{key: parameter_field(_BY_NAME[target], _WARNING_TEXT[key]) for key, target in WARNING_KEYS.items()},
+)
+
+
+class _ParameterTable(Table):
+    unknown = "unknown model parameter"
+
+
+ModelTable = create_model(
+    "ModelTable",
+    __base__=_ParameterTable,
+    __doc__="The ``[model]`` table: overrides of model parameters, by name.",
+    **{p.name: parameter_field(p) for p in MODEL_PARAMETERS},
+)
+
+
+class BodyTable(Table):
+    """One ``[[bodies]]`` table: a regional or sub-regional organisation."""
+
+    name: Annotated[str, Text()] = Field(description="name of the body")
+    kind: Annotated[str, Choice(("regional", "subregional"))] = Field(
+        description="informational only: both kinds act alike"
+    )
+    capacity: Annotated[float, Number(0, 1)] = Field(
+        description="delivery capacity; scales the effects (not the cost) of the instruments it delivers: Pillar II "
+        "help other than peacebuilding funding, and Chapter VIII action"
+    )
+    members: Annotated[tuple[str, ...], Names(), Doc(allowed="names of states of this scenario")] = Field(
+        description="member states"
+    )
+
+
+class StateTable(Table):
+    """One ``[[states]]`` table."""
+
+    name: Annotated[str, Text(), Doc(allowed="unique within the scenario")] = Field(description="name of the state")
+    population: Annotated[float, Number(1, 2e9)] = Field(description="persons")
+    vulnerable_share: Annotated[float, Number(0, 1)] = Field(description="share of the population in the group at risk")
+    capacity: Annotated[float, Number(0, 1)] = Field(
+        description="initial Pillar I protective capacity (rule of law, security sector, human-rights institutions)"
+    )
+    tension: Annotated[float, Number(0, 1)] = Field(description="initial tension, the latent escalation pressure")
+    leadership: Annotated[str, Choice(tuple(names(Leadership)))] = Field(
+        description='political leadership; `divided` stands for the report\'s "weak, divided or uncertain"'
+    )
+    crime: Annotated[str, Choice(tuple(names(Crime)))] = Field(
+        description="the crime an atrocity episode would take (its ratio of killing to displacement)"
+    )
+    perpetrator: Annotated[str, Choice(("state", "non_state"))] = Field(
+        "state", description="who would commit the atrocities; protection works less against a state perpetrator"
+    )
+    patron: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
+        "", description="a permanent member of the Security Council that may veto Council drafts about this state"
+    )
+    salience: Annotated[float, Number(0, 1)] = Field(
+        1.0,
+        description="international attention; with `[warning] selectivity`, a low salience loses part of the "
+        "early-warning signal and of the reported deaths",
+    )
+    civil_society: Annotated[float, Number(0, 1)] = Field(
+        0.5,
+        description="civil-society strength: less warning noise, more advocacy pressure, survivor networks that "
+        "lower recurrence",
+    )
+    risk_factors: Annotated[tuple[str, ...], Names(tuple(RISK_FACTORS))] = Field(
+        (),
+        description="structural risk factors (Early Warning Project list); each multiplies the onset hazard by its "
+        "odds ratio (`or_*` parameters) and raises baseline tension",
+    )
+    neighbours: Annotated[tuple[str, ...], Names(), Doc(allowed="other states of this scenario")] = Field(
+        (),
+        description="shared borders, for contagion and refugee flows; a border written on either side counts for "
+        f"both; at most {MAX_NEIGHBOURS} per state",
+    )
+    phase: Annotated[str, Choice(("", *names(Phase)))] = Field(
+        "",
+        description='initial phase; `""` derives it from `tension` (crisis at `threshold_crisis` or above, tension '
+        "at `threshold_tension` or above, else stable)",
+    )
+    severity: Annotated[float, Number(1, 1e4)] = Field(
+        1.0, description='severity of an episode already under way; only allowed with `phase = "atrocity"`'
+    )
+
+    @model_validator(mode="after")
+    def _severity_needs_atrocity(self) -> StateTable:
+        check_severity(self.severity, self.phase, ("severity",))
+        return self
+
+
+def check_severity(severity: float, phase: str, at: tuple[str, ...]) -> None:
+    """Refuse a severity other than 1 for a state that does not start in atrocity (``at``: where
+    the error points, relative to the state's table)."""
+    if severity != 1.0 and phase != "atrocity":
+        raise FieldError("only a state that starts in atrocity has a severity", 'phase = "atrocity"', at)
+
+
+class ScenarioFile(Table):
+    """A scenario file."""
+
+    scenario: ScenarioHead = Field(description="name, title, description, horizon")
+    warning: WarningTable = Field(WarningTable(), description="the early-warning set-up")  # type: ignore[valid-type]
+    model: ModelTable = Field(ModelTable(), description="overrides of model parameters")  # type: ignore[valid-type]
+    states: tuple[StateTable, ...] = Field(description=f"the states of the region (1 to {MAX_STATES})")
+    bodies: tuple[BodyTable, ...] = Field((), description="regional and sub-regional organisations")
+
+    @field_validator("states", mode="before")
+    @classmethod
+    def _some_states(cls, value: Any) -> Any:
+        return tables(value, "states", MAX_STATES)
+
+    @field_validator("bodies", mode="before")
+    @classmethod
+    def _some_bodies(cls, value: Any) -> Any:
+        return tables(value, "bodies")
+
+    @model_validator(mode="after")
+    def _links(self) -> ScenarioFile:
+        known = [s.name for s in self.states]
+        if len(set(known)) != len(known):
+            raise FieldError("two states share a name", "unique names", ("states",))
+        borders = {s.name: set(s.neighbours) for s in self.states}
+        for n, s in enumerate(self.states):
+            for other in s.neighbours:
+                if other not in known or other == s.name:
+                    raise FieldError(f"{other!r} is not another state", ", ".join(known), ("states", n, "neighbours"))
+                borders[other].add(s.name)
+        for n, s in enumerate(self.states):
+            if len(borders[s.name]) > MAX_NEIGHBOURS:
+                raise FieldError(
+                    f"{len(borders[s.name])} borders", f"at most {MAX_NEIGHBOURS}", ("states", n, "neighbours")
+                )
+        for n, b in enumerate(self.bodies):
+            for member in b.members:
+                if member not in known:
+                    where = ("bodies", n, "members")
+                    raise FieldError(f"{member!r} is not a state", ", ".join(known), where)
+        return self
