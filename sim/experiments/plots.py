@@ -247,7 +247,7 @@ def death_ccdf(folder: Path) -> Path:
     every grid column. Replications without deaths cannot be drawn on a log axis; the legend gives
     their share.
     """
-    from sim.experiments.sweep import read_column
+    from sim.experiments.runner import read_column
 
     folder = _check_folder(folder)
     design = read_design(folder)
