@@ -81,4 +81,3 @@ def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]
             row[f"q{round(q * 100):02d}"] = float(value)
         rows.append(row)
     return rows
-

@@ -6,19 +6,16 @@ scenario's ``[[states]]``: the typical-risk state of S5, S7, S8 and S9) and one 
 ``[S1]`` to ``[S9]``, whose fields :mod:`sim.experiments.facts` defines. Each fact table may have
 a ``comment``: notes written after a run, printed under the fact in the report.
 
-Command line: ``r2p validate [FILE] [--reps N] [--out DIR]``; writes ``DIR/validation.md``, and
-plots and ``summary.csv`` in ``DIR/validation/``.
+Command line (:mod:`sim.cli.validate`): ``r2p validate [FILE] [--reps N] [--out DIR] [--results RUNS]``;
+the arms run into the resumable results folder ``RUNS``; writes ``DIR/validation.md``, and plots and
+``summary.csv`` in ``DIR/validation/``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import hashlib
 import math
-import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Fields
-from sim.experiments.design import load_file
-from sim.experiments.facts import FACTS, Finding
+from sim.experiments.design import DesignPoint, load_file
+from sim.experiments.facts import ARMS, FACTS, Finding
+from sim.experiments.runner import CHUNK, evaluate, read_point
 from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
 from sim.limits import MAX_REPS, MAX_SEED
@@ -79,15 +77,38 @@ def load_validation(name_or_path: str | Path) -> Validation:
     return load_file(parse_validation, name_or_path)
 
 
-def validate(spec: Validation, reps: int | None = None, progress: bool = True) -> list[Finding]:
-    """Measure every fact with ``reps`` replications per arm (default: the file's)."""
+def validate(
+    spec: Validation,
+    reps: int | None = None,
+    progress: bool = True,
+    *,
+    folder: Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk: int = CHUNK,
+) -> list[Finding]:
+    """Measure every fact with ``reps`` replications per arm (default: the file's).
+
+    The arms of all facts are the design points of one run of
+    :func:`sim.experiments.runner.evaluate` into the results folder ``folder`` (resumed if it
+    holds this run); then each fact is measured from its arms' rows.
+    """
     reps = reps or spec.reps
+    arms = {fact: ARMS[fact](spec.facts[fact]) for fact in FACTS}
+    points, measures, where = [], [], {}
+    for fact, by_label in arms.items():
+        for label, arm in by_label.items():
+            where[fact, label] = len(points)
+            settings = (("validation.fact", fact), ("validation.arm", label))
+            points.append(DesignPoint(len(points), arm.scenario, arm.strategy, settings))
+            measures.append(arm.measure)
+    evaluate(points, reps, spec.seed, folder, identity={"validation": spec.name, "digest": spec.digest},
+             info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers, chunk=chunk,
+             scheduler=scheduler, progress=progress, desc=spec.name)  # fmt: skip
     findings = []
     for fact, (_, measure) in FACTS.items():
-        start = time.perf_counter()
-        findings.append(measure(spec.facts[fact], reps, spec.seed))
-        if progress:
-            print(f"{fact}: {findings[-1].verdict} ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
+        runs = {label: read_point(folder, where[fact, label]) for label in arms[fact]}
+        findings.append(measure(spec.facts[fact], reps, runs))
     return findings
 
 
@@ -291,59 +312,3 @@ def write_report(spec: Validation, findings: list[Finding], out: Path, reps: int
     text = report(spec, findings, reps, seconds, command, plots, "validation")
     write_atomically(path, lambda tmp: tmp.write_text(text))
     return path
-
-
-def reps_argument(least: int) -> Callable[[str], int]:
-    """A parser of ``--reps`` values: whole numbers from ``least`` to ``MAX_REPS``."""
-
-    def parse(text: str) -> int:
-        value = int(text) if text.isdigit() else 0
-        if not least <= value <= MAX_REPS:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not allowed; allowed: a whole number from {least} to {MAX_REPS}"
-            )
-        return value
-
-    parse.__name__ = "whole number"
-    return parse
-
-
-def add_report_command(
-    commands: argparse._SubParsersAction, name: str, kind: str, text: str, least: int
-) -> argparse.ArgumentParser:
-    """Add a subcommand that runs the ``kind`` file of ``experiments/`` and writes ``docs/KIND.md``
-    (``least``: the fewest replications per arm it accepts)."""
-    parser = commands.add_parser(name, help=text)
-    parser.add_argument("file", nargs="?", default=kind, help=f"{kind} file (default: {kind})")
-    parser.add_argument("--reps", type=reps_argument(least), default=None,
-                        help="replications per arm (default: the file's)")  # fmt: skip
-    parser.add_argument("--out", type=Path, default=Path("docs"), help=f"folder of {kind}.md (default docs)")
-    parser.set_defaults(kind=kind)
-    return parser
-
-
-def command_line(args: argparse.Namespace) -> str:
-    """The command that reproduces a report, as written into it."""
-    return " ".join([f"r2p {args.command}", *([args.file] if args.file != args.kind else []),
-                     *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
-
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``validate`` subcommand to the ``r2p`` subparsers."""
-    return add_report_command(commands, "validate", "validation",
-                              "measure the stylised facts S1-S9 and write a validation report", MIN_REPS)  # fmt: skip
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``r2p validate``: print the table of S1-S9 and write the report (raises InputError)."""
-    spec = load_validation(args.file)
-    reps = args.reps or spec.reps
-    start = time.perf_counter()
-    findings = validate(spec, reps)
-    seconds = time.perf_counter() - start
-    command = command_line(args)
-    print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}, {seconds:.0f} s\n")
-    print(format_summary(findings))
-    path = write_report(spec, findings, args.out, reps, seconds, command)
-    print(f"\nreport: {path}")
-    return 0

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from sim.cli import build_parser
-from sim.view.command import command_line
+from sim.view.server import command_line
 
 
 def test_binds_to_localhost_by_default():

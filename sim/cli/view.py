@@ -1,16 +1,13 @@
-"""``r2p view``: serve the classroom page (Solara) on this machine."""
+"""``r2p view``: serve the classroom page in the browser."""
 
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 
-APP = "sim.view.app"
-"""The Solara app module."""
+from sim.view.server import serve
 
 
-def _port(text: str) -> int:
+def port(text: str) -> int:
     """A TCP port number from 1024 to 65535 (one-line error otherwise)."""
     value = int(text) if text.strip().isdigit() else None
     if value is None or not 1024 <= value <= 65535:
@@ -22,16 +19,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``view`` subcommand to the ``r2p`` parser."""
     parser = commands.add_parser("view", help="serve the classroom page in the browser (Solara)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    parser.add_argument("--port", type=port, default=8765, help="port (default 8765)")
+    parser.set_defaults(handler=run)
     return parser
-
-
-def command_line(host: str, port: int) -> list[str]:
-    """The ``solara run`` command that serves the page."""
-    return [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port), "--production"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve the page until interrupted; return the server's exit status."""
     print(f"r2p view: open http://{args.host}:{args.port}/ in a browser (Ctrl-C stops the server)", flush=True)
-    return subprocess.call(command_line(args.host, args.port))
+    return serve(args.host, args.port)
