@@ -23,6 +23,10 @@ input; ``key`` is any dotted grid key of an experiment design (see
 Inputs are uniform on ``[low, high]``; integer fields (delays) are rounded, each whole value
 equally likely. Every sample is simulated with the same root seed, so all samples meet the same
 shocks (common random numbers): differences between samples come from the inputs, not the noise.
+
+Each sample row is one design point of :func:`sim.experiments.runner.evaluate`, so an analysis
+runs on all cores or a Dask cluster, resumes after a kill, and writes the runner's manifest.
+Command line (:mod:`sim.cli.sensitivity`): ``r2p sensitivity FILE [--out DIR]``.
 """
 
 from __future__ import annotations
