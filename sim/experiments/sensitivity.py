@@ -47,6 +47,7 @@ from sim.experiments.store import write_atomically, write_table
 from sim.limits import MAX_REPS, MAX_SEED
 from sim.parameters import BY_NAME, STRATEGY_SWITCHES
 from sim.scenario import WARNING_KEYS, Scenario, load_scenario
+from sim.simulate import simulate
 from sim.strategy import Setting, Strategy, load_strategy
 
 OUTCOMES = ("deaths", "onset", "displaced", "atrocity_weeks")
@@ -108,6 +109,12 @@ class Sensitivity:
         for item, value in zip(self.inputs, x, strict=True):
             scenario, strategy = apply_setting(scenario, strategy, item.key, item.value(value), self.source)
         return scenario, strategy
+
+    def evaluate(self, x: np.ndarray) -> float:
+        """Mean outcome over ``reps_per_sample`` replications at sample row ``x``."""
+        scenario, strategy = self.apply(x)
+        table = simulate(scenario, strategy, self.reps_per_sample, self.seed)
+        return float(table[self.outcome].astype(float).mean())
 
 
 def _kind(key: str) -> str | None:
