@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,25 +93,38 @@ def validate(
 
     The arms of all facts are the design points of one run of
     :func:`sim.experiments.runner.evaluate` into the results folder ``folder`` (resumed if it
-    holds this run); then each fact is measured from its arms' rows.
+    holds this run). Each fact is measured from its arms' rows as soon as they are all on disk,
+    on a thread of its own while the kernel simulates the next facts' arms.
     """
     reps = reps or spec.reps
     arms = {fact: ARMS[fact](spec.facts[fact]) for fact in FACTS}
-    points, measures, where = [], [], {}
+    points, measures, owner = [], [], []
     for fact, by_label in arms.items():
         for label, arm in by_label.items():
-            where[fact, label] = len(points)
             settings = (("validation.fact", fact), ("validation.arm", label))
             points.append(DesignPoint(len(points), arm.scenario, arm.strategy, settings))
             measures.append(arm.measure)
-    evaluate(points, reps, spec.seed, folder, identity={"validation": spec.name, "digest": spec.digest},
-             info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers, chunk=chunk,
-             scheduler=scheduler, progress=progress, desc=spec.name)  # fmt: skip
-    findings = []
-    for fact, (_, measure) in FACTS.items():
-        runs = {label: read_point(folder, where[fact, label]) for label in arms[fact]}
-        findings.append(measure(spec.facts[fact], reps, runs))
-    return findings
+            owner.append(fact)
+    waiting = Counter(owner)
+    first = {fact: owner.index(fact) for fact in FACTS}
+    pending: dict[str, Future] = {}
+
+    def measure(fact: str) -> Finding:
+        runs = {label: read_point(folder, first[fact] + k) for k, label in enumerate(arms[fact])}
+        return FACTS[fact][1](spec.facts[fact], reps, runs)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="r2p-facts") as analyst:
+
+        def finished(index: int) -> None:
+            fact = owner[index]
+            waiting[fact] -= 1
+            if not waiting[fact]:
+                pending[fact] = analyst.submit(measure, fact)
+
+        evaluate(points, reps, spec.seed, folder, identity={"validation": spec.name, "digest": spec.digest},
+                 info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers,
+                 chunk=chunk, scheduler=scheduler, progress=progress, desc=spec.name, finished=finished)  # fmt: skip
+        return [pending[fact].result() for fact in FACTS]
 
 
 def summary(findings: list[Finding]) -> pd.DataFrame:
