@@ -86,3 +86,13 @@ def test_a_measure_per_point_reduces_each_chunk_before_it_is_written(tmp_path: P
         direct = sim.simulate(point.scenario, point.strategy, 30, seed=9, weeks=20)["deaths"] * scale
         assert list(read_point(folder, point.index).columns) == ["replication", "scaled"]
         assert read_point(folder, point.index)["scaled"].tolist() == direct.tolist()
+
+
+def test_measures_per_point_run_the_same_on_a_dask_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    measures = [partial(_horizon, scale=1), partial(_horizon, scale=3)]
+    options = {"identity": IDENTITY, "measure": measures, "chunk": 11, "weeks": 20, "progress": False}
+    here = evaluate(_points(), 30, 9, tmp_path / "here", **options)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1") as cluster:
+        there = evaluate(_points(), 30, 9, tmp_path / "there", scheduler=cluster.scheduler_address, **options)
+    pd.testing.assert_frame_equal(read_outcomes(here), read_outcomes(there))
