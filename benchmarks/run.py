@@ -7,7 +7,8 @@
 
 ``--suite experiments`` runs only the measurements of experiments at scale (peak memory of a
 10^7-replication sweep, 1 vs 2 workers, Dask overhead, common random numbers), which live in
-``benchmarks/sweeps.py`` and are described there. ``--suite view`` runs only 5. below.
+``benchmarks/sweeps.py`` and are described there. ``--suite view`` runs only 5. below. ``--suite runner``
+runs only the CPU / wall time of ``r2p sensitivity`` and ``r2p validate`` (``benchmarks/runner.py``).
 
 What it measures, on one scenario (default ``fragile_region``) for each strategy:
 
@@ -58,6 +59,7 @@ from sim.scenario import Scenario
 from sim.strategy import Strategy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling module, however this file is run
+import runner
 import sweeps
 from measure import best_of, progress
 
@@ -91,10 +93,12 @@ class Config:
     """Whole classroom runs stepped for the view measurement (5 above); 0 skips it."""
     experiments: sweeps.SweepConfig | None = sweeps.FULL
     """Sizes of the experiments-at-scale measurements (``benchmarks/sweeps.py``), or None to skip them."""
+    runner: runner.RunnerConfig | None = runner.FULL
+    """Sizes of the runner measurements (``benchmarks/runner.py``), or None to skip them."""
 
 
 QUICK = Config(reps=2_000, mesa_reps=8, scaling_reps=10_000, throughput_reps=20_000, repeats=2,
-               experiments=sweeps.QUICK, view_runs=2)  # fmt: skip
+               experiments=sweeps.QUICK, view_runs=2, runner=runner.QUICK)  # fmt: skip
 """Sizes of ``--quick``."""
 
 
@@ -434,6 +438,8 @@ def run_suite(cfg: Config, command: str = "python benchmarks/run.py") -> Report:
     sections = [view_section(cfg.view_runs)] if cfg.view_runs else []
     if cfg.experiments:
         sections.append(sweeps.markdown(sweeps.run_sweeps(cfg.experiments)))
+    if cfg.runner:
+        sections.append(runner.markdown(runner.run_runner(cfg.runner)))
     if not cfg.engines:
         return Report(machine, [], [], [], command, sections)
     start_rows = startup(cfg)
@@ -505,8 +511,8 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, Path | None]:
     parser.add_argument("--startup", choices=("both", "warm", "none"), help="fresh-process start-up runs")
     parser.add_argument("--scenario", help="scenario name or TOML path")
     parser.add_argument("--strategies", nargs="+", help="strategy names or TOML paths")
-    parser.add_argument("--suite", choices=("all", "engines", "experiments", "view"), default="all",
-                        help="which measurements: engines, experiments at scale, classroom view, or all")  # fmt: skip
+    parser.add_argument("--suite", choices=("all", "engines", "experiments", "view", "runner"), default="all",
+                        help="which measurements: engines, experiments, view, runner, or all")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the markdown report to this file")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else Config()
@@ -520,6 +526,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, Path | None]:
     if args.suite != "all":
         changes.update(engines=args.suite == "engines", view_runs=cfg.view_runs if args.suite == "view" else 0)
         changes["experiments"] = cfg.experiments if args.suite == "experiments" else None
+        changes["runner"] = cfg.runner if args.suite == "runner" else None
     cfg = replace(cfg, **changes)
     for key in ("reps", "mesa_reps", "scaling_reps", "throughput_reps", "repeats"):
         if getattr(cfg, key) < 1:

@@ -121,3 +121,13 @@ def test_rng_loop_draws_the_kernels_numbers(bench: ModuleType) -> None:
                 shock, noise = normal_pair(key, week, i, Purpose.WEEKLY_NOISE)
                 expected += shock + noise + uniform(key, week, i, Purpose.ONSET, 0)
     assert bench.draw_like_kernel(seed, 0, reps, weeks, n) == pytest.approx(expected, rel=1e-12)
+
+
+def test_runner_suite_measures_cpu_and_wall_of_both_commands(bench: ModuleType, tmp_path: Path) -> None:
+    only, _ = bench.parse_args(["--suite", "runner", "--quick"])
+    assert only.runner == bench.runner.QUICK and not only.engines and only.experiments is None
+    rows = bench.runner.main(["--samples", "2", "--trajectories", "2", "--validate-reps", "100",
+                              "--out", str(tmp_path / "runner.md")])  # fmt: skip
+    assert [r.label.split("`")[1].split()[1] for r in rows] == ["sensitivity", "validate"]
+    assert all(r.wall > 0 and r.cpu > 0 for r in rows)
+    assert "CPU / wall" in (tmp_path / "runner.md").read_text()

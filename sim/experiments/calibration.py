@@ -10,30 +10,30 @@ Each episode is run under its historical strategy, the same strategy with the ve
 the counterfactual strategy and no response, all with the same root seed (common random
 numbers). Deaths are the focal state's own (from the trajectories), not the region's.
 
-Command line: ``r2p calibrate [FILE] [--reps N] [--out DIR]``; writes ``DIR/calibration.md``.
+Command line (:mod:`sim.cli.calibrate`): ``r2p calibrate [FILE] [--reps N] [--out DIR] [--results RUNS]``;
+the arms run into the resumable results folder ``RUNS``; writes ``DIR/calibration.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import hashlib
-import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.config import InputError
-from sim.experiments.design import load_file, load_named
+from sim.experiments.design import DesignPoint, load_file, load_named
 from sim.experiments.measures import histories, paired
+from sim.experiments.runner import CHUNK, Measure, evaluate, read_point
 from sim.experiments.statistics import format_number, mean_ci
-from sim.experiments.store import git_revision, write_atomically
-from sim.experiments.validation import add_report_command, command_line
+from sim.experiments.store import git_revision
 from sim.parameters import PARAMETERS
 from sim.scenario import Scenario, load_scenario
-from sim.schema.calibration import MIN_REPS, CalibrationFile, EpisodeTable
+from sim.schema.calibration import CalibrationFile, EpisodeTable
 from sim.schema.rules import validate
 from sim.simulate import simulate
 from sim.strategy import Strategy, load_strategy
@@ -101,16 +101,64 @@ def arms(episode: Episode, counterfactual: Strategy) -> dict[str, Strategy]:
     }
 
 
-def run_episode(episode: Episode, counterfactual: Strategy, reps: int, seed: int) -> pd.DataFrame:
-    """One row per arm: the focal state's deaths (median, 90 % interval, mean with CI), the paired
-    difference from the historical arm, the share of runs inside the documented range, the median
-    number displaced, vetoes and the median first response week per pillar."""
-    index = episode.scenario.state_names.index(episode.state)
+def focal(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None, state: int) -> pd.DataFrame:
+    """A chunk measure: the outcomes, with the deaths and the displaced of state number ``state``
+    at the horizon (from the per-week trajectories) as ``focal_deaths`` and ``focal_displaced``."""
+    table = simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
+    own = histories(point.scenario, point.strategy, count, seed, state, ("deaths", "displaced"), first)
+    table["focal_deaths"] = own["deaths"][:, -1]
+    table["focal_displaced"] = own["displaced"][:, -1]
+    return table
+
+
+def design(spec: Calibration) -> tuple[list[DesignPoint], list[Measure]]:
+    """Every arm of every episode as a design point, in file order, and the measure of each."""
+    points, measures = [], []
+    for n, episode in enumerate(spec.episodes):
+        measure = partial(focal, state=episode.scenario.state_names.index(episode.state))
+        for label, strategy in arms(episode, spec.counterfactual).items():
+            settings = (("calibration.episode", n), ("calibration.arm", label))
+            points.append(DesignPoint(len(points), episode.scenario, strategy, settings))
+            measures.append(measure)
+    return points, measures
+
+
+def calibrate(
+    spec: Calibration,
+    reps: int | None = None,
+    progress: bool = True,
+    *,
+    folder: Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk: int = CHUNK,
+) -> list[pd.DataFrame]:
+    """Run every arm of every episode into the results folder ``folder`` (resumed if it holds this
+    run, see :func:`sim.experiments.runner.evaluate`); one :func:`episode_table` per episode."""
+    reps = reps or spec.reps
+    points, measures = design(spec)
+    evaluate(points, reps, spec.seed, folder, identity={"calibration": spec.name, "digest": spec.digest},
+             info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers, chunk=chunk,
+             scheduler=scheduler, progress=progress, desc=spec.name)  # fmt: skip
+    tables, index = [], 0
+    for episode in spec.episodes:
+        labels = arms(episode, spec.counterfactual)
+        runs = {label: read_point(folder, index + k) for k, label in enumerate(labels)}
+        index += len(labels)
+        tables.append(episode_table(episode, spec.counterfactual, runs))
+    return tables
+
+
+def episode_table(episode: Episode, counterfactual: Strategy, runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per arm (``runs``: the rows of :func:`focal` per arm label): the focal state's deaths
+    (median, 90 % interval, mean with CI), the paired difference from the historical arm, the share
+    of runs inside the documented range, the median number displaced, vetoes and the median first
+    response week per pillar."""
     rows, historical = [], None
     for label, strategy in arms(episode, counterfactual).items():
-        focal = histories(episode.scenario, strategy, reps, seed, index, ("deaths", "displaced"))
-        deaths = focal["deaths"][:, -1]
-        outcomes = simulate(episode.scenario, strategy, reps, seed)
+        outcomes = runs[label]
+        reps = len(outcomes)
+        deaths = outcomes["focal_deaths"].to_numpy()
         historical = deaths if historical is None else historical
         mean, low, high = mean_ci(deaths)
         diff = paired(deaths, historical)
@@ -120,7 +168,7 @@ def run_episode(episode: Episode, counterfactual: Strategy, reps: int, seed: int
             "q05": float(np.quantile(deaths, 0.05)), "q95": float(np.quantile(deaths, 0.95)),
             "mean": mean, "mean_low": low, "mean_high": high,
             "vs_historical": diff[0], "vs_low": diff[1], "vs_high": diff[2], "n": reps,
-            "share_in_record": float(inside), "displaced": float(np.median(focal["displaced"][:, -1])),
+            "share_in_record": float(inside), "displaced": float(np.median(outcomes["focal_displaced"])),
             "vetoes": float(outcomes["vetoes"].mean()),
             **{f"pillar{p}_week": _median_week(outcomes[f"first_response_week_pillar{p}"]) for p in (1, 2, 3)},
         })  # fmt: skip
@@ -241,31 +289,3 @@ def report(spec: Calibration, tables: list[pd.DataFrame], reps: int, seconds: fl
         if episode.comment:
             lines += ["", f"*Notes*: {episode.comment.strip()}"]
     return "\n".join(lines) + "\n"
-
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
-    return add_report_command(commands, "calibrate", "calibration",
-                              "historical episodes under what was done, beside the record", MIN_REPS)  # fmt: skip
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``r2p calibrate``: print the fit per episode and write the report (raises InputError)."""
-    spec = load_calibration(args.file)
-    reps = args.reps or spec.reps
-    start = time.perf_counter()
-    tables = []
-    for episode in spec.episodes:
-        tables.append(run_episode(episode, spec.counterfactual, reps, spec.seed))
-        row = tables[-1].iloc[0]
-        print(f"{episode.scenario.name:<14} {episode.state:<24} record {_n(episode.deaths[0])}-{_n(episode.deaths[1])}"
-              f"  simulated median {_n(row['median'])} (90 %: {_n(row['q05'])}-{_n(row['q95'])})"
-              f"  {fit_label(row, episode.deaths)}", flush=True)  # fmt: skip
-    seconds = time.perf_counter() - start
-    command = command_line(args)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "calibration.md"
-    text = report(spec, tables, reps, seconds, command)
-    write_atomically(path, lambda tmp: tmp.write_text(text))
-    print(f"\n{len(spec.episodes)} episodes, {reps:,} replications per arm, {seconds:.0f} s; report: {path}")
-    return 0

@@ -6,12 +6,11 @@ same scenario and grid settings, replication by replication: the mean of the pai
 (point minus baseline) and its normal-approximation 95 % CI, on the replications present at both
 points. For ``onset`` the difference is one in probability.
 
-Command line: ``r2p compare DIR --baseline STRATEGY`` (:func:`add_parser`, :func:`run`).
+Command line: ``r2p compare DIR --baseline STRATEGY`` (:mod:`sim.cli.compare`).
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 from pathlib import Path
 
@@ -109,16 +108,3 @@ def format_comparison(table: pd.DataFrame) -> str:
                 f"{format_number(row['difference']):>14}{ci:>30}{int(row['n']):>10,}"
             )
     return "\n".join(lines)
-
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``compare`` subcommand to ``r2p``'s subcommands."""
-    parser = commands.add_parser("compare", help="paired differences of each strategy against a baseline strategy")
-    parser.add_argument("folder", type=Path, help="results folder written by 'r2p sweep'")
-    parser.add_argument("--baseline", default="no_response", help="strategy to compare against (default no_response)")
-    return parser
-
-
-def run(args: argparse.Namespace) -> None:
-    """Print the comparison of ``args.folder`` against ``args.baseline``."""
-    print(format_comparison(compare(args.folder, args.baseline)))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.concepts import Phase
 from sim.config import InputError
-from sim.experiments.design import load_named
+from sim.experiments.design import DesignPoint, load_named
 from sim.experiments.measures import (
     alone,
     first_exit,
@@ -38,11 +38,11 @@ from sim.experiments.measures import (
     rate_ratio,
     reduction,
 )
+from sim.experiments.runner import Measure, outcomes
 from sim.experiments.statistics import wilson_ci
 from sim.experiments.tail import fit_tail
 from sim.scenario import StateSpec, load_scenario, parse_state
 from sim.schema.validation import FactS1, FactS2, FactS3, FactS4, FactS5, FactS6, FactS7, FactS8, FactS9, StateChanges
-from sim.simulate import simulate
 from sim.strategy import Strategy, load_strategy
 
 HOLDS, PARTLY, FAILS = "holds", "partly", "does not hold"
@@ -173,14 +173,36 @@ def _fields(spec: StateSpec) -> dict[str, Any]:
 # --- measurements ----------------------------------------------------------------------------
 
 
-def _deaths(scenario: Any, strategy: Strategy, reps: int, seed: int) -> pd.DataFrame:
-    return simulate(scenario, strategy, reps, seed)
+@dataclass(frozen=True)
+class Arm:
+    """One simulated arm of a fact's experiment: a scenario under a strategy, measured per replication."""
+
+    scenario: Any
+    strategy: Strategy
+    measure: Measure = outcomes
 
 
-def measure_s1(c: dict, reps: int, seed: int) -> Finding:
+Runs = dict[str, pd.DataFrame]
+"""Per arm label, one row per replication (in replication order)."""
+
+
+def phase_weeks(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
+    """A chunk measure: per replication, the phase state 0 starts in, and the weeks until its first
+    onset and its first exit from atrocity (-1: none), from the per-week trajectories."""
+    phase = histories(point.scenario, point.strategy, count, seed, 0, ("phase",), first)["phase"]
+    return pd.DataFrame({"replication": np.arange(first, first + count, dtype=np.int64),
+                         "start_phase": phase[:, 0].astype(np.int64), "first_onset": first_onset(phase),
+                         "first_exit": first_exit(phase)})  # fmt: skip
+
+
+def arms_s1(c: dict) -> dict[str, Arm]:
+    """S1: one arm per delay of the pillar's instruments."""
+    return {f"delay {d}": Arm(c["scenario"], c["strategy"].with_pillar(c["pillar"], delay=d)) for d in c["delays"]}
+
+
+def measure_s1(c: dict, reps: int, runs: Runs) -> Finding:
     """Deaths against the delay of one pillar's instruments; marginal deaths per week of delay."""
-    runs = {d: _deaths(c["scenario"], c["strategy"].with_pillar(c["pillar"], delay=d), reps, seed)["deaths"]
-            for d in c["delays"]}  # fmt: skip
+    runs = {d: runs[f"delay {d}"]["deaths"] for d in c["delays"]}
     rows = [part(f"deaths, pillar {c['pillar']} delay {d} weeks", (*_mean(runs[d]), reps), "deaths") for d in runs]
     delays = c["delays"]
     first, last = (delays[0], delays[1]), (delays[-2], delays[-1])
@@ -211,13 +233,22 @@ def _mean(series: pd.Series) -> tuple[float, float, float]:
     return mean_ci(series.to_numpy(dtype=np.float64))
 
 
-def measure_s2(c: dict, reps: int, seed: int) -> Finding:
+def _isolated(c: dict, leadership: str) -> Any:
+    return isolate(c["scenario"].with_state(c["state"], leadership=leadership), [c["state"]])
+
+
+def arms_s2(c: dict) -> dict[str, Arm]:
+    """S2: baseline and strategy, divided and determined leadership (isolated state)."""
+    return {f"{leadership} {who}": Arm(_isolated(c, leadership), c[who]) for leadership in ("divided", "determined")
+            for who in ("baseline", "strategy")}  # fmt: skip
+
+
+def measure_s2(c: dict, reps: int, runs: Runs) -> Finding:
     """Relative cut in onset probability by Pillar II, divided vs determined leadership (isolated state)."""
     rows, cuts = [], {}
     for leadership in ("divided", "determined"):
-        scenario = isolate(c["scenario"].with_state(c["state"], leadership=leadership), [c["state"]])
-        base = _deaths(scenario, c["baseline"], reps, seed)["onset"].to_numpy(dtype=np.float64)
-        treated = _deaths(scenario, c["strategy"], reps, seed)["onset"].to_numpy(dtype=np.float64)
+        base = runs[f"{leadership} baseline"]["onset"].to_numpy(dtype=np.float64)
+        treated = runs[f"{leadership} strategy"]["onset"].to_numpy(dtype=np.float64)
         for label, x in ((c["baseline"].name, base), (c["strategy"].name, treated)):
             rows.append(part(f"onset probability, {leadership}, {label}", (*wilson_ci(int(x.sum()), reps), reps)))
         cuts[leadership] = reduction(treated, base)
@@ -236,17 +267,28 @@ def measure_s2(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-def measure_s3(c: dict, reps: int, seed: int) -> Finding:
-    """Deaths saved by veto restraint with the scenario's patrons and with every patron removed."""
-    scenario, strategy = c["scenario"], c["strategy"]
+def _without_patrons(scenario: Any) -> Any:
     without = scenario
     for s in scenario.states:
         if s.patron:
             without = without.with_state(s.name, patron="")
+    return without
+
+
+def arms_s3(c: dict) -> dict[str, Arm]:
+    """S3: with and without veto restraint, with the scenario's patrons and with none."""
+    strategy = c["strategy"]
+    return {f"{label} {held}": Arm(sc, strategy.replace(veto_restraint=held))
+            for label, sc in (("with P5 patrons", c["scenario"]), ("no patron", _without_patrons(c["scenario"])))
+            for held in (False, True)}  # fmt: skip
+
+
+def measure_s3(c: dict, reps: int, runs: Runs) -> Finding:
+    """Deaths saved by veto restraint with the scenario's patrons and with every patron removed."""
+    scenario, strategy = c["scenario"], c["strategy"]
     rows, saved = [], {}
-    for label, sc in (("with P5 patrons", scenario), ("no patron", without)):
-        plain = _deaths(sc, strategy.replace(veto_restraint=False), reps, seed)
-        held = _deaths(sc, strategy.replace(veto_restraint=True), reps, seed)
+    for label in ("with P5 patrons", "no patron"):
+        plain, held = runs[f"{label} False"], runs[f"{label} True"]
         saved[label] = paired(plain["deaths"].to_numpy(), held["deaths"].to_numpy())
         rows.append(part(f"deaths saved by veto restraint, {label}", saved[label], "deaths"))
         rows.append(part(f"vetoes per run without restraint, {label}", (*_mean(plain["vetoes"]), reps)))
@@ -262,13 +304,21 @@ def measure_s3(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-def measure_s4(c: dict, reps: int, seed: int) -> Finding:
+_WARNING = (("noise", "warning_noise"), ("selectivity", "selectivity"))
+
+
+def arms_s4(c: dict) -> dict[str, Arm]:
+    """S4: the good and the poor value of warning noise and of selectivity."""
+    return {f"{key} {value:g}": Arm(c["scenario"].with_params(**{param: value}), c["strategy"])
+            for key, param in _WARNING for value in c[key]}  # fmt: skip
+
+
+def measure_s4(c: dict, reps: int, runs: Runs) -> Finding:
     """Response week and deaths under a noisier and under a more selective early warning."""
     rows, checks, heads = [], [], {}
-    for key, param in (("noise", "warning_noise"), ("selectivity", "selectivity")):
+    for key, _ in _WARNING:
         low, high = c[key]
-        good = _deaths(c["scenario"].with_params(**{param: low}), c["strategy"], reps, seed)
-        poor = _deaths(c["scenario"].with_params(**{param: high}), c["strategy"], reps, seed)
+        good, poor = runs[f"{key} {low:g}"], runs[f"{key} {high:g}"]
         later = paired(poor["first_response_week"].to_numpy(dtype=float, na_value=np.nan),
                        good["first_response_week"].to_numpy(dtype=float, na_value=np.nan))  # fmt: skip
         more = paired(poor["deaths"].to_numpy(), good["deaths"].to_numpy())
@@ -292,16 +342,24 @@ def measure_s4(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-def measure_s5(c: dict, reps: int, seed: int) -> Finding:
-    """Onset rate of a typical-risk state with and without a border to a state in atrocity."""
+def arms_s5(c: dict) -> dict[str, Arm]:
+    """S5: the typical state beside the source in atrocity, without and with a border to it."""
     source, neighbour = c["source"], dataclasses.replace(c["neighbour"], neighbours=())
-    rows, rates = [], {}
+    arms = {}
     for label, border in (("no border", ()), ("border", (neighbour.name,))):
         scenario = alone(neighbour, c["weeks"], "contagion").replace(
             states=(neighbour, dataclasses.replace(source, neighbours=border))
         )
-        phase = histories(scenario, load_strategy("no_response"), reps, seed, 0, ("phase",))["phase"]
-        weeks = first_onset(phase)
+        arms[label] = Arm(scenario, load_strategy("no_response"), phase_weeks)
+    return arms
+
+
+def measure_s5(c: dict, reps: int, runs: Runs) -> Finding:
+    """Onset rate of a typical-risk state with and without a border to a state in atrocity."""
+    source = c["source"]
+    rows, rates = [], {}
+    for label in ("no border", "border"):
+        weeks = runs[label]["first_onset"].to_numpy()
         rates[label] = onset_rate(weeks > 0, np.where(weeks > 0, weeks, c["weeks"]))
         rows.append(part(f"onset rate of the typical state, {label} with {source.name} in atrocity",
                          (*rates[label][:3], rates[label][3]), "per state-year"))  # fmt: skip
@@ -319,9 +377,14 @@ def measure_s5(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-def measure_s6(c: dict, reps: int, seed: int) -> Finding:
+def arms_s6(c: dict) -> dict[str, Arm]:
+    """S6: one arm."""
+    return {"deaths": Arm(c["scenario"], c["strategy"])}
+
+
+def measure_s6(c: dict, reps: int, runs: Runs) -> Finding:
     """Power-law fit of deaths across replications, compared with lognormal and exponential."""
-    deaths = _deaths(c["scenario"], c["strategy"], reps, seed)["deaths"].to_numpy()
+    deaths = runs["deaths"]["deaths"].to_numpy()
     fit = fit_tail(deaths)
     rows = [
         part("power-law alpha (pdf exponent) above xmin", (fit.alpha, fit.alpha_low, fit.alpha_high, fit.n_tail),
@@ -357,21 +420,30 @@ EWP = {
 """Early Warning Project onset rates next year, factor present vs absent (DESIGN.md section 3)."""
 
 
-def base_rates(state: StateSpec, factors: list[str], weeks: int, reps: int, seed: int) -> dict[str, tuple]:
-    """Onset rate per state-year of ``state`` alone without response, and with each risk factor added."""
-    out = {}
-    for factor in ["none", *factors]:
-        spec = state if factor == "none" else dataclasses.replace(state, risk_factors=(factor,))
-        run = _deaths(alone(spec, weeks, f"typical+{factor}"), load_strategy("no_response"), reps, seed)
-        onset = run["onset"].to_numpy()
-        at_risk = np.where(onset, run["onset_week"].to_numpy(dtype=float, na_value=0.0) + 1, weeks)
-        out[factor] = onset_rate(onset, at_risk)
-    return out
+def _typical(state: StateSpec, factor: str, weeks: int) -> Arm:
+    spec = state if factor == "none" else dataclasses.replace(state, risk_factors=(factor,))
+    return Arm(alone(spec, weeks, f"typical+{factor}"), load_strategy("no_response"))
 
 
-def measure_s7(c: dict, reps: int, seed: int) -> Finding:
+def base_rate(run: pd.DataFrame, weeks: int) -> tuple[float, float, float, int, float]:
+    """Onset rate per state-year of a one-state arm (see :func:`sim.experiments.measures.onset_rate`)."""
+    onset = run["onset"].to_numpy()
+    at_risk = np.where(onset, run["onset_week"].to_numpy(dtype=float, na_value=0.0) + 1, weeks)
+    return onset_rate(onset, at_risk)
+
+
+def arms_s7(c: dict) -> dict[str, Arm]:
+    """S7: the typical state alone, with each risk factor added, and at each other capacity."""
+    arms = {factor: _typical(c["state"], factor, c["weeks"]) for factor in ["none", *c["factors"]]}
+    for capacity in c["capacities"]:
+        arms[f"capacity {capacity:g}"] = _typical(dataclasses.replace(c["state"], capacity=capacity), "none",
+                                                  c["weeks"])  # fmt: skip
+    return arms
+
+
+def measure_s7(c: dict, reps: int, runs: Runs) -> Finding:
     """Base rate of a typical-risk state and the rate ratios of single risk factors."""
-    rates = base_rates(c["state"], c["factors"], c["weeks"], reps, seed)
+    rates = {factor: base_rate(runs[factor], c["weeks"]) for factor in ["none", *c["factors"]]}
     base = rates["none"]
     rows = [part("onset rate, typical-risk state", (*base[:3], base[3]), "per state-year",
                  "EWP: about 1.35 % overall (0.5-0.9 % in the 2000s-2020s)")]  # fmt: skip
@@ -384,8 +456,7 @@ def measure_s7(c: dict, reps: int, seed: int) -> Finding:
         rows.append(part(f"rate ratio, {factor}", (*ratio, rates[factor][3]), "x", ref))
         ratios_ok.append(ratio[1] <= c["ratio_band"][1] and ratio[2] >= c["ratio_band"][0])
     for capacity in c["capacities"]:
-        spec = dataclasses.replace(c["state"], capacity=capacity)
-        rate = base_rates(spec, [], c["weeks"], reps, seed)["none"]
+        rate = base_rate(runs[f"capacity {capacity:g}"], c["weeks"])
         rows.append(part(f"onset rate, typical-risk state with capacity {capacity:g}", (*rate[:3], rate[3]),
                          "per state-year", "sensitivity to the choice of typical state"))  # fmt: skip
     low, high = c["rate_band"]
@@ -404,18 +475,30 @@ def measure_s7(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-def measure_s8(c: dict, reps: int, seed: int) -> Finding:
-    """Relative cut in deaths by a protection presence, non-state vs determined state perpetrator."""
+_PERPETRATORS = (
+    ("non-state perpetrator, divided", {"perpetrator": "non_state", "leadership": "divided"}),
+    ("state perpetrator, determined", {"perpetrator": "state", "leadership": "determined"}),
+)
+
+
+def arms_s8(c: dict) -> dict[str, Arm]:
+    """S8: no response and the protection presence, against either perpetrator."""
     strategy = load_strategy("no_response").with_instrument(c["instrument"], enabled=True, trigger=0.0,
                                                             delay=c["delay"])  # fmt: skip
-    rows, cuts = [], {}
-    for label, changes in (
-        ("non-state perpetrator, divided", {"perpetrator": "non_state", "leadership": "divided"}),
-        ("state perpetrator, determined", {"perpetrator": "state", "leadership": "determined"}),
-    ):
+    arms = {}
+    for label, changes in _PERPETRATORS:
         scenario = alone(dataclasses.replace(c["state"], **changes), c["weeks"], "protection")
-        base = _deaths(scenario, load_strategy("no_response"), reps, seed)["deaths"].to_numpy()
-        treated = _deaths(scenario, strategy, reps, seed)["deaths"].to_numpy()
+        arms[f"{label} base"] = Arm(scenario, load_strategy("no_response"))
+        arms[f"{label} treated"] = Arm(scenario, strategy)
+    return arms
+
+
+def measure_s8(c: dict, reps: int, runs: Runs) -> Finding:
+    """Relative cut in deaths by a protection presence, non-state vs determined state perpetrator."""
+    rows, cuts = [], {}
+    for label, _ in _PERPETRATORS:
+        base = runs[f"{label} base"]["deaths"].to_numpy()
+        treated = runs[f"{label} treated"]["deaths"].to_numpy()
         cuts[label] = reduction(treated, base)
         rows.append(part(f"deaths without response, {label}", (*_mean(pd.Series(base)), reps), "deaths"))
         rows.append(part(f"relative cut in deaths by {c['instrument']}, {label}", influence_ci(*cuts[label]), "share"))
@@ -434,13 +517,17 @@ def measure_s8(c: dict, reps: int, seed: int) -> Finding:
     )
 
 
-def measure_s9(c: dict, reps: int, seed: int) -> Finding:
+def arms_s9(c: dict) -> dict[str, Arm]:
+    """S9: the state that starts in atrocity, alone, without response."""
+    return {"episode": Arm(alone(c["state"], c["weeks"], "episode"), load_strategy("no_response"), phase_weeks)}
+
+
+def measure_s9(c: dict, reps: int, runs: Runs) -> Finding:
     """Length of an episode without response: weeks until a state that starts in atrocity leaves it."""
-    scenario = alone(c["state"], c["weeks"], "episode")
-    phase = histories(scenario, load_strategy("no_response"), reps, seed, 0, ("phase",))["phase"]
-    if phase[0, 0] != Phase.ATROCITY:
+    run = runs["episode"]
+    if run["start_phase"].iloc[0] != Phase.ATROCITY:
         raise InputError("S9", "start", "the state must start in atrocity", 'phase = "atrocity"')
-    weeks = first_exit(phase).astype(np.float64)
+    weeks = run["first_exit"].to_numpy().astype(np.float64)
     weeks[weeks < 0] = np.inf  # still in atrocity at the horizon (censored above the median if < 50 %)
     median = median_ci(weeks)
     quartiles = np.quantile(weeks, [0.25, 0.75])
@@ -468,7 +555,7 @@ def measure_s9(c: dict, reps: int, seed: int) -> Finding:
 Parse = Callable[[Any, StateSpec, "str | Path", str], dict]
 """Reads a fact's validated table: ``(table, typical state, file, field) -> conditions``."""
 
-FACTS: dict[str, tuple[Parse, Callable[[dict, int, int], Finding]]] = {
+FACTS: dict[str, tuple[Parse, Callable[[dict, int, Runs], Finding]]] = {
     "S1": (parse_s1, measure_s1),
     "S2": (parse_s2, measure_s2),
     "S3": (parse_s3, measure_s3),
@@ -480,3 +567,17 @@ FACTS: dict[str, tuple[Parse, Callable[[dict, int, int], Finding]]] = {
     "S9": (parse_s9, measure_s9),
 }
 """Per fact: the parser of its table in the validation file and its measurement."""
+
+
+ARMS: dict[str, Callable[[dict], dict[str, Arm]]] = {
+    "S1": arms_s1,
+    "S2": arms_s2,
+    "S3": arms_s3,
+    "S4": arms_s4,
+    "S5": arms_s5,
+    "S6": arms_s6,
+    "S7": arms_s7,
+    "S8": arms_s8,
+    "S9": arms_s9,
+}
+"""Per fact: the arms its measurement (in :data:`FACTS`) needs, by label, each run for the same replications."""

@@ -52,13 +52,20 @@ def alone(spec: StateSpec, weeks: int, name: str = "isolated") -> Scenario:
 
 
 def histories(
-    scenario: Scenario, strategy: Strategy, reps: int, seed: int, state: int, variables: tuple[str, ...]
+    scenario: Scenario,
+    strategy: Strategy,
+    reps: int,
+    seed: int,
+    state: int,
+    variables: tuple[str, ...],
+    first: int = 0,
 ) -> dict[str, np.ndarray]:
-    """Per-week ``variables`` of state number ``state``: arrays of shape ``(reps, weeks + 1)``."""
+    """Per-week ``variables`` of state number ``state`` in replications ``first .. first + reps - 1``:
+    arrays of shape ``(reps, weeks + 1)``."""
     rows = [TRAJECTORY.index(v) for v in variables]
     parts: list[list[np.ndarray]] = [[] for _ in variables]
-    for first in range(0, reps, BATCH):
-        _, paths = simulate(scenario, strategy, min(BATCH, reps - first), seed, first=first, trajectories=True)
+    for start in range(first, first + reps, BATCH):
+        _, paths = simulate(scenario, strategy, min(BATCH, first + reps - start), seed, first=start, trajectories=True)
         for part, row in zip(parts, rows, strict=True):
             part.append(paths[:, :, row, state].copy())
         del paths

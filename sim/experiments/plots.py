@@ -8,13 +8,11 @@
 
 Figures are drawn on matplotlib's Agg canvas (no display needed) and written atomically as PNG.
 
-Command line: ``r2p plot DIR`` (:func:`add_parser`, :func:`run`).
+Command line: ``r2p plot DIR`` (:mod:`sim.cli.plot`).
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -247,7 +245,7 @@ def death_ccdf(folder: Path) -> Path:
     every grid column. Replications without deaths cannot be drawn on a log axis; the legend gives
     their share.
     """
-    from sim.experiments.sweep import read_column
+    from sim.experiments.runner import read_column
 
     folder = _check_folder(folder)
     design = read_design(folder)
@@ -347,35 +345,3 @@ def write_report(folder: Path, reps: int = 200) -> Path:
 
 
 # --- command line ---------------------------------------------------------------------------------
-
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``plot`` subcommand to ``r2p``'s subcommands."""
-    parser = commands.add_parser("plot", help="draw the plots and report.md of a results folder")
-    parser.add_argument("folder", type=Path, help="results folder written by 'r2p sweep'")
-    parser.add_argument(
-        "--reps", type=_positive, default=200, help="replications re-simulated for the fan charts (default 200)"
-    )
-    return parser
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a whole number from 1 to 100000")
-    return value
-
-
-def run(args: argparse.Namespace) -> None:
-    """Write the plots and report of ``args.folder`` and say where they are."""
-    report = write_report(args.folder, args.reps)
-    _, why = reload_experiment(args.folder)
-    if why:
-        print(f"note: no fan charts: {why}")
-    plots: Sequence[Path] = sorted((Path(args.folder) / PLOTS).glob("*.png"))
-    print(f"report: {report}")
-    for path in plots:
-        print(f"plot:   {path}")

@@ -23,15 +23,16 @@ input; ``key`` is the dotted key of any numeric settable field (see
 Inputs are uniform on ``[low, high]``; integer fields (delays) are rounded, each whole value
 equally likely. Every sample is simulated with the same root seed, so all samples meet the same
 shocks (common random numbers): differences between samples come from the inputs, not the noise.
+
+Each sample row is one design point of :func:`sim.experiments.runner.evaluate`, so an analysis
+runs on all cores or a Dask cluster, resumes after a kill, and writes the runner's manifest.
+Command line (:mod:`sim.cli.sensitivity`): ``r2p sensitivity FILE [--out DIR]``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import math
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +40,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config import InputError
-from sim.experiments.design import apply_setting, load_file, load_named
-from sim.experiments.store import git_revision, versions, write_atomically, write_json, write_table
+from sim.experiments.design import DesignPoint, apply_setting, load_file, load_named
+from sim.experiments.runner import CHUNK, evaluate, read_column
+from sim.experiments.store import write_atomically, write_table
 from sim.scenario import Scenario, load_scenario
 from sim.schema.registry import lookup
 from sim.schema.rules import validate
@@ -155,55 +157,55 @@ def load_sensitivity(name_or_path: str | Path) -> Sensitivity:
     return load_file(parse_sensitivity, name_or_path)
 
 
-def _evaluate(spec: Sensitivity, samples: np.ndarray, label: str, progress: bool) -> np.ndarray:
-    out = np.empty(len(samples))
-    start = time.perf_counter()
-    step = max(1, len(samples) // 20)
-    for n, row in enumerate(samples):
-        out[n] = spec.evaluate(row)
-        if progress and ((n + 1) % step == 0 or n + 1 == len(samples)):
-            seconds = time.perf_counter() - start
-            print(f"\r{label}: {n + 1}/{len(samples)} samples, {seconds:.0f} s", end="", file=sys.stderr)
-    if progress:
-        print(file=sys.stderr)
-    return out
+def samples(spec: Sensitivity, method: str) -> np.ndarray:
+    """The SALib sample of ``method`` (``"sobol"`` or ``"morris"``): one input vector per row."""
+    seed = spec.seed % 2**32  # SALib's generators take 32-bit seeds
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(spec.problem(), spec.samples, calc_second_order=False, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(spec.problem(), spec.trajectories, num_levels=MORRIS_LEVELS, seed=seed)
+
+
+def design(spec: Sensitivity, rows: np.ndarray, first: int = 0) -> list[DesignPoint]:
+    """One design point per sample row, numbered from ``first``; its settings are the sampled values."""
+    points = []
+    for n, x in enumerate(rows):
+        scenario, strategy = spec.apply(x)
+        settings = tuple((i.key, i.value(v)) for i, v in zip(spec.inputs, x, strict=True))
+        points.append(DesignPoint(first + n, scenario, strategy, settings))
+    return points
+
+
+def analyse(spec: Sensitivity, method: str, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """The indices of ``method`` from the sample ``x`` and the mean outcomes ``y``, one row per input:
+    Sobol ``S1, S1_conf, ST, ST_conf`` or Morris ``mu, mu_star, sigma, mu_star_conf``."""
+    problem, seed = spec.problem(), spec.seed % 2**32
+    if method == "sobol":
+        from SALib.analyze import sobol
+
+        keys = ("S1", "S1_conf", "ST", "ST_conf")
+        if np.ptp(y) == 0:
+            s = {key: np.zeros(len(spec.inputs)) for key in keys}
+        else:
+            s = sobol.analyze(problem, y, calc_second_order=False, seed=seed, print_to_console=False)
+    else:
+        from SALib.analyze import morris
+
+        keys = ("mu", "mu_star", "sigma", "mu_star_conf")
+        s = morris.analyze(problem, x, y, num_levels=MORRIS_LEVELS, seed=seed, print_to_console=False)
+    table = pd.DataFrame({"parameter": problem["names"]})
+    for key in keys:
+        table[key] = np.asarray(s[key], dtype=float)
+    return table
 
 
 def _sample_table(spec: Sensitivity, samples: np.ndarray, y: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({i.key: [i.value(x) for x in samples[:, k]] for k, i in enumerate(spec.inputs)})
     frame[spec.outcome] = y
     return frame
-
-
-def _sobol(spec: Sensitivity, seed: int, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from SALib.analyze import sobol as analyze
-    from SALib.sample import sobol as sample
-
-    problem = spec.problem()
-    samples = sample.sample(problem, spec.samples, calc_second_order=False, seed=seed)
-    y = _evaluate(spec, samples, "sobol", progress)
-    if np.ptp(y) == 0:
-        s = {key: np.zeros(len(spec.inputs)) for key in ("S1", "S1_conf", "ST", "ST_conf")}
-    else:
-        s = analyze.analyze(problem, y, calc_second_order=False, seed=seed, print_to_console=False)
-    table = pd.DataFrame({"parameter": problem["names"]})
-    for key in ("S1", "S1_conf", "ST", "ST_conf"):
-        table[key] = np.asarray(s[key], dtype=float)
-    return table, _sample_table(spec, samples, y)
-
-
-def _morris(spec: Sensitivity, seed: int, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from SALib.analyze import morris as analyze
-    from SALib.sample import morris as sample
-
-    problem = spec.problem()
-    samples = sample.sample(problem, spec.trajectories, num_levels=MORRIS_LEVELS, seed=seed)
-    y = _evaluate(spec, samples, "morris", progress)
-    s = analyze.analyze(problem, samples, y, num_levels=MORRIS_LEVELS, seed=seed, print_to_console=False)
-    table = pd.DataFrame({"parameter": problem["names"]})
-    for key in ("mu", "mu_star", "sigma", "mu_star_conf"):
-        table[key] = np.asarray(s[key], dtype=float)
-    return table, _sample_table(spec, samples, y)
 
 
 def _plot(spec: Sensitivity, method: str, table: pd.DataFrame, path: Path) -> None:
@@ -237,9 +239,19 @@ def _plot(spec: Sensitivity, method: str, table: pd.DataFrame, path: Path) -> No
 
 
 def run_sensitivity(
-    spec: Sensitivity | str | Path, out_dir: str | Path, progress: bool = True
+    spec: Sensitivity | str | Path,
+    out_dir: str | Path,
+    progress: bool = True,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk: int = CHUNK,
 ) -> dict[str, pd.DataFrame]:
-    """Run the analysis; write ``METHOD.csv``, ``METHOD.png`` and ``METHOD_samples.csv`` per method.
+    """Run the analysis into the results folder ``out_dir`` (resuming a run of the same file there).
+
+    Every sample row of every method is one design point of :func:`sim.experiments.runner.evaluate`
+    (``manifest.json``, ``design.csv``, ``chunks/``); then per method ``METHOD.csv``, ``METHOD.png``
+    and ``METHOD_samples.csv``. The same file gives the same indices whatever the workers, the
+    scheduler, the chunk size, or a kill and restart part-way.
 
     Returns
     -------
@@ -250,39 +262,26 @@ def run_sensitivity(
     """
     spec = spec if isinstance(spec, Sensitivity) else load_sensitivity(spec)
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    seed = spec.seed % 2**32  # SALib's generators take 32-bit seeds
-    start = time.perf_counter()
-    tables = {}
-    for method in spec.methods:
-        table, samples = (_sobol if method == "sobol" else _morris)(spec, seed, progress)
+    drawn = {method: samples(spec, method) for method in spec.methods}
+    points: list[DesignPoint] = []
+    for rows in drawn.values():
+        points += design(spec, rows, len(points))
+    y = np.empty(len(points))
+
+    def mean(index: int) -> None:
+        y[index] = float(pd.Series(read_column(folder, index, spec.outcome)[0]).mean())
+
+    evaluate(points, spec.reps_per_sample, spec.seed, folder, identity={"sensitivity": spec.name,
+             "digest": spec.digest}, info={"source": str(Path(spec.source).resolve()), "outcome": spec.outcome,
+             "methods": list(spec.methods)}, workers=workers, chunk=chunk, scheduler=scheduler, progress=progress,
+             desc=spec.name, finished=mean)  # fmt: skip
+    tables, first = {}, 0
+    for method, rows in drawn.items():
+        ys = y[first : first + len(rows)]
+        first += len(rows)
+        table = analyse(spec, method, rows, ys)
         write_table(table, folder / f"{method}.csv")
-        write_table(samples, folder / f"{method}_samples.csv")
+        write_table(_sample_table(spec, rows, ys), folder / f"{method}_samples.csv")
         _plot(spec, method, table, folder / f"{method}.png")
         tables[method] = table
-    write_json({"name": spec.name, "digest": spec.digest, "source": spec.source, "seed": spec.seed,
-                "outcome": spec.outcome, "methods": list(spec.methods), "seconds": time.perf_counter() - start,
-                "versions": versions(), "git_revision": git_revision()}, folder / "manifest.json")  # fmt: skip
     return tables
-
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``sensitivity`` subcommand to the ``r2p`` subparsers."""
-    parser = commands.add_parser("sensitivity", help="Sobol and Morris sensitivity of an outcome to uncertain inputs")
-    parser.add_argument("file", help="shipped sensitivity name or path to a sensitivity .toml")
-    parser.add_argument("--out", type=Path, default=None, help="results folder (default results/NAME)")
-    return parser
-
-
-def run(args: argparse.Namespace) -> None:
-    """Run ``r2p sensitivity`` (raises :class:`InputError` on bad input)."""
-    spec = load_sensitivity(args.file)
-    folder = args.out if args.out is not None else Path("results") / spec.name
-    start = time.perf_counter()
-    tables = run_sensitivity(spec, folder)
-    seconds = time.perf_counter() - start
-    print(f"{spec.name}: {spec.scenario.name} | {spec.strategy.name} | outcome mean {spec.outcome}, {seconds:.1f} s")
-    with pd.option_context("display.float_format", "{:.3g}".format, "display.width", 120):
-        for method, table in tables.items():
-            print(f"\n{method}\n{table.to_string(index=False)}")
-    print(f"\nresults: {folder} ({', '.join(f'{m}.csv, {m}.png' for m in tables)})")

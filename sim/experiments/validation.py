@@ -6,33 +6,36 @@ scenario's ``[[states]]``: the typical-risk state of S5, S7, S8 and S9) and one 
 ``[S1]`` to ``[S9]``, whose fields :mod:`sim.experiments.facts` defines. Each fact table may have
 a ``comment``: notes written after a run, printed under the fact in the report.
 
-Command line: ``r2p validate [FILE] [--reps N] [--out DIR]``; writes ``DIR/validation.md``, and
-plots and ``summary.csv`` in ``DIR/validation/``.
+Command line (:mod:`sim.cli.validate`): ``r2p validate [FILE] [--reps N] [--out DIR] [--results RUNS]``;
+the arms run into the resumable results folder ``RUNS``; writes ``DIR/validation.md``, and plots and
+``summary.csv`` in ``DIR/validation/``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import hashlib
 import math
-import sys
-import time
-from collections.abc import Callable
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.experiments.design import load_file
-from sim.experiments.facts import FACTS, Finding
+from sim.experiments.design import DesignPoint, load_file
+from sim.experiments.facts import ARMS, FACTS, Finding
+from sim.experiments.runner import CHUNK, evaluate, read_point
 from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
-from sim.limits import MAX_REPS
 from sim.scenario import StateSpec, state_spec
 from sim.schema import rules
-from sim.schema.validation import MIN_REPS, ValidationFile
+from sim.schema.validation import ValidationFile
+
+SLOW = ("S6",)
+"""Facts whose measurement takes long (S6: the tail fit, about 20 s at 20,000 replications): their
+arms are simulated first, so the measurement runs while the kernel simulates the other arms."""
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,53 @@ def load_validation(name_or_path: str | Path) -> Validation:
     return load_file(parse_validation, name_or_path)
 
 
-def validate(spec: Validation, reps: int | None = None, progress: bool = True) -> list[Finding]:
-    """Measure every fact with ``reps`` replications per arm (default: the file's)."""
+def validate(
+    spec: Validation,
+    reps: int | None = None,
+    progress: bool = True,
+    *,
+    folder: Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk: int = CHUNK,
+) -> list[Finding]:
+    """Measure every fact with ``reps`` replications per arm (default: the file's).
+
+    The arms of all facts are the design points of one run of
+    :func:`sim.experiments.runner.evaluate` into the results folder ``folder`` (resumed if it
+    holds this run). Each fact is measured from its arms' rows as soon as they are all on disk,
+    on a thread of its own while the kernel simulates the next facts' arms (the :data:`SLOW` ones first).
+    """
     reps = reps or spec.reps
-    findings = []
-    for fact, (_, measure) in FACTS.items():
-        start = time.perf_counter()
-        findings.append(measure(spec.facts[fact], reps, spec.seed))
-        if progress:
-            print(f"{fact}: {findings[-1].verdict} ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
-    return findings
+    order = [*SLOW, *(fact for fact in FACTS if fact not in SLOW)]
+    arms = {fact: ARMS[fact](spec.facts[fact]) for fact in order}
+    points, measures, owner = [], [], []
+    for fact, by_label in arms.items():
+        for label, arm in by_label.items():
+            settings = (("validation.fact", fact), ("validation.arm", label))
+            points.append(DesignPoint(len(points), arm.scenario, arm.strategy, settings))
+            measures.append(arm.measure)
+            owner.append(fact)
+    waiting = Counter(owner)
+    first = {fact: owner.index(fact) for fact in order}
+    pending: dict[str, Future] = {}
+
+    def measure(fact: str) -> Finding:
+        runs = {label: read_point(folder, first[fact] + k) for k, label in enumerate(arms[fact])}
+        return FACTS[fact][1](spec.facts[fact], reps, runs)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="r2p-facts") as analyst:
+
+        def finished(index: int) -> None:
+            fact = owner[index]
+            waiting[fact] -= 1
+            if not waiting[fact]:
+                pending[fact] = analyst.submit(measure, fact)
+
+        evaluate(points, reps, spec.seed, folder, identity={"validation": spec.name, "digest": spec.digest},
+                 info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers,
+                 chunk=chunk, scheduler=scheduler, progress=progress, desc=spec.name, finished=finished)  # fmt: skip
+        return [pending[fact].result() for fact in FACTS]
 
 
 def summary(findings: list[Finding]) -> pd.DataFrame:
@@ -282,59 +322,3 @@ def write_report(spec: Validation, findings: list[Finding], out: Path, reps: int
     text = report(spec, findings, reps, seconds, command, plots, "validation")
     write_atomically(path, lambda tmp: tmp.write_text(text))
     return path
-
-
-def reps_argument(least: int) -> Callable[[str], int]:
-    """A parser of ``--reps`` values: whole numbers from ``least`` to ``MAX_REPS``."""
-
-    def parse(text: str) -> int:
-        value = int(text) if text.isdigit() else 0
-        if not least <= value <= MAX_REPS:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not allowed; allowed: a whole number from {least} to {MAX_REPS}"
-            )
-        return value
-
-    parse.__name__ = "whole number"
-    return parse
-
-
-def add_report_command(
-    commands: argparse._SubParsersAction, name: str, kind: str, text: str, least: int
-) -> argparse.ArgumentParser:
-    """Add a subcommand that runs the ``kind`` file of ``experiments/`` and writes ``docs/KIND.md``
-    (``least``: the fewest replications per arm it accepts)."""
-    parser = commands.add_parser(name, help=text)
-    parser.add_argument("file", nargs="?", default=kind, help=f"{kind} file (default: {kind})")
-    parser.add_argument("--reps", type=reps_argument(least), default=None,
-                        help="replications per arm (default: the file's)")  # fmt: skip
-    parser.add_argument("--out", type=Path, default=Path("docs"), help=f"folder of {kind}.md (default docs)")
-    parser.set_defaults(kind=kind)
-    return parser
-
-
-def command_line(args: argparse.Namespace) -> str:
-    """The command that reproduces a report, as written into it."""
-    return " ".join([f"r2p {args.command}", *([args.file] if args.file != args.kind else []),
-                     *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
-
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``validate`` subcommand to the ``r2p`` subparsers."""
-    return add_report_command(commands, "validate", "validation",
-                              "measure the stylised facts S1-S9 and write a validation report", MIN_REPS)  # fmt: skip
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``r2p validate``: print the table of S1-S9 and write the report (raises InputError)."""
-    spec = load_validation(args.file)
-    reps = args.reps or spec.reps
-    start = time.perf_counter()
-    findings = validate(spec, reps)
-    seconds = time.perf_counter() - start
-    command = command_line(args)
-    print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}, {seconds:.0f} s\n")
-    print(format_summary(findings))
-    path = write_report(spec, findings, args.out, reps, seconds, command)
-    print(f"\nreport: {path}")
-    return 0

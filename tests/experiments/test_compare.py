@@ -10,7 +10,8 @@ import pytest
 
 import sim
 from sim.cli import _Parser
-from sim.experiments.compare import add_parser, compare, format_comparison, run
+from sim.cli.compare import add_parser, run
+from sim.experiments.compare import compare, format_comparison
 from sim.experiments.design import load_experiment
 from sim.experiments.statistics import mean_ci
 from sim.experiments.sweep import sweep

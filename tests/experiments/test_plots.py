@@ -11,6 +11,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
+from sim.cli import plot as plot_command
 from sim.config import InputError
 from sim.experiments import plots
 from sim.experiments.design import load_experiment
@@ -95,7 +96,7 @@ def test_not_a_results_folder(tmp_path: Path) -> None:
 
 def test_command_line(results: Path, capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
-    plots.add_parser(parser.add_subparsers(dest="command")).set_defaults(handler=plots.run)
+    plot_command.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["plot", str(results), "--reps", "20"])
     args.handler(args)
     out = capsys.readouterr().out

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
-from sim.experiments.sensitivity import add_parser, load_sensitivity, run, run_sensitivity
+from sim.cli.sensitivity import add_parser, run
+from sim.experiments.sensitivity import load_sensitivity, run_sensitivity
 
 TINY = """[sensitivity]
 name = "tiny"
@@ -138,3 +146,33 @@ def test_cli_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     run(args)
     assert "mu_star" in capsys.readouterr().out
     assert (tmp_path / "out" / "morris.csv").is_file()
+
+
+def test_killed_sensitivity_resumes_to_identical_indices(tmp_path: Path) -> None:
+    text = TINY.replace("reps_per_sample = 50", "reps_per_sample = 4000")
+    path = _write(tmp_path, text)
+    command = [sys.executable, "-m", "sim.cli", "sensitivity", str(path), "--out", str(tmp_path / "killed")]
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chunks = tmp_path / "killed" / "chunks"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and run.poll() is None and len(list(chunks.glob("*.parquet"))) < 3:
+        time.sleep(0.02)
+    killed_mid_run = run.poll() is None
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    straight = run_sensitivity(load_sensitivity(path), tmp_path / "straight", progress=False)
+    for method, table in straight.items():
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "killed" / f"{method}.csv"), pd.read_csv(
+            tmp_path / "straight" / f"{method}.csv"))  # fmt: skip
+        assert np.isfinite(table.drop(columns="parameter").to_numpy()).all()
+    assert killed_mid_run, "the run finished before it could be killed; use more replications"
+
+
+def test_same_indices_whatever_the_workers_and_chunks(tmp_path: Path) -> None:
+    spec = load_sensitivity(_write(tmp_path, TINY))
+    one = run_sensitivity(spec, tmp_path / "one", progress=False, workers=1)
+    two = run_sensitivity(spec, tmp_path / "two", progress=False, workers=2, chunk=7)
+    for method in one:
+        pd.testing.assert_frame_equal(one[method], two[method])
+    assert json.loads((tmp_path / "two" / "manifest.json").read_text())["digest"] == spec.digest

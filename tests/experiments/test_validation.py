@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
     text = io.StringIO()
     with contextlib.redirect_stdout(text):
-        assert main(["validate", "--reps", str(REPS), "--out", str(out)]) == 0
+        assert main(["validate", "--reps", str(REPS), "--out", str(out), "--results", str(out / "runs")]) == 0
     return out, text.getvalue()
 
 
@@ -188,7 +189,7 @@ def test_run_command_takes_a_historical_strategy(capsys: pytest.CaptureFixture[s
 
 
 def test_calibrate_writes_a_report_for_every_episode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["calibrate", "--reps", "20", "--out", str(tmp_path)]) == 0
+    assert main(["calibrate", "--reps", "20", "--out", str(tmp_path), "--results", str(tmp_path / "runs")]) == 0
     report = (tmp_path / "calibration.md").read_text()
     for name in HISTORICAL:
         assert f"| {name} |" in report and f"historical/{name}" in report
@@ -213,3 +214,28 @@ def test_measures_on_a_hand_made_history() -> None:
     assert count == 1 and years == 1.5 and rate == pytest.approx(1 / 1.5) and low < rate < high
     median, low, high, n = median_ci(np.arange(101.0))
     assert median == 50 and low < 50 < high and n == 101
+
+
+def test_calibration_runs_resume_from_their_results_folder(tmp_path: Path) -> None:
+    from sim.experiments.calibration import calibrate, load_calibration
+
+    spec = load_calibration("calibration")
+    first = calibrate(spec, 12, progress=False, folder=tmp_path / "runs", chunk=5)
+    manifest = json.loads((tmp_path / "runs" / "manifest.json").read_text())
+    assert manifest["digest"] == spec.digest and manifest["reps"] == 12 and manifest["finished"]
+    files = sorted((tmp_path / "runs" / "chunks").glob("*.parquet"))
+    assert len(files) == 4 * len(spec.episodes) * 3
+    files[7].unlink()
+    again = calibrate(spec, 12, progress=False, folder=tmp_path / "runs", chunk=5)
+    for a, b in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(sim.InputError, match="holds another run"):
+        calibrate(spec, 13, progress=False, folder=tmp_path / "runs", chunk=5)
+
+
+def test_validation_writes_a_manifest_in_its_results_folder(validated: tuple[Path, str]) -> None:
+    out, _ = validated
+    manifest = json.loads((out / "runs" / "manifest.json").read_text())
+    spec = load_validation("validation")
+    assert manifest["digest"] == spec.digest and manifest["reps"] == REPS and manifest["finished"]
+    assert manifest["points"] == len(pd.read_csv(out / "runs" / "design.csv"))

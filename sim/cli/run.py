@@ -1,0 +1,62 @@
+"""``r2p run``: replications of a scenario under a strategy, summarised on standard output."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from sim.cli.arguments import parquet_path, whole
+from sim.experiments.store import write_table
+from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
+from sim.scenario import load_scenario
+from sim.simulate import ENGINES, simulate
+from sim.strategy import load_strategy
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``run`` subcommand to the ``r2p`` subparsers."""
+    run = commands.add_parser("run", help="run replications of a scenario under a strategy")
+    run.add_argument("scenario", help="shipped scenario name or path to a scenario .toml")
+    run.add_argument(
+        "--strategy",
+        default="no_response",
+        help="preset name (optionally +veto_restraint, +uniting_for_peace) or strategy .toml",
+    )
+    run.add_argument("--reps", type=whole(1, MAX_REPS), default=1000, help="replications (default 1000)")
+    run.add_argument("--seed", type=whole(0, MAX_SEED), default=0, help="root seed (default 0)")
+    run.add_argument("--engine", choices=ENGINES, default="numba", help="engine (default numba)")
+    run.add_argument("--weeks", type=whole(1, MAX_WEEKS), default=None, help="horizon (default: the scenario's)")
+    run.add_argument("--out", type=parquet_path, default=None, help="write per-replication outcomes here")
+    restraint = run.add_mutually_exclusive_group()
+    restraint.add_argument(
+        "--veto-restraint",
+        dest="veto_restraint",
+        action="store_true",
+        default=None,
+        help="the P5 veto-restraint norm holds",
+    )
+    restraint.add_argument(
+        "--no-veto-restraint", dest="veto_restraint", action="store_false", help="the norm does not hold"
+    )
+    run.set_defaults(handler=main)
+    return run
+
+
+def main(args: argparse.Namespace) -> None:
+    """Run ``r2p run`` (raises :class:`sim.config.InputError` on bad input)."""
+    from sim.experiments.statistics import format_table, summary_table
+
+    scenario = load_scenario(args.scenario)
+    strategy = load_strategy(args.strategy)
+    if args.veto_restraint is not None:
+        strategy = strategy.replace(veto_restraint=args.veto_restraint)
+    start = time.perf_counter()
+    outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks)
+    seconds = time.perf_counter() - start
+    weeks = args.weeks or scenario.weeks
+    print(f"{scenario.title} | strategy {strategy.name} | veto restraint {'on' if strategy.veto_restraint else 'off'}")
+    print(f"{args.reps} replications x {weeks} weeks, seed {args.seed}, {args.engine} engine, {seconds:.2f} s\n")
+    print(format_table(summary_table(outcomes)))
+    if args.out is not None:
+        write_table(outcomes, args.out)
+        print(f"\nper-replication outcomes: {args.out}")

@@ -1,0 +1,282 @@
+"""One experiment runner: design points x replications into a results folder that survives crashes.
+
+Every design (a sweep's grid, a sensitivity analysis's samples, the arms of the validation facts
+and of the calibration episodes) is run by :func:`evaluate`. Each chunk (a design point and a
+range of replications) is simulated, reduced by a *measure* to one row per replication, and
+written to its own Parquet file atomically. Starting the same run again skips the chunks already
+on disk, so a run killed at any moment resumes without redoing or duplicating work, and ends with
+the same files as an uninterrupted run: every replication's numbers depend only on the root seed
+and its number (counter-based random numbers), not on chunks, threads or machines.
+
+A folder belongs to one run (its manifest names the run, its digest, seed, replications and chunk
+size, the package versions, the git revision, start and end); another run's folder is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numba
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.config import InputError
+from sim.experiments.design import DesignPoint
+from sim.experiments.progress import bar
+from sim.experiments.store import (
+    CHUNKS,
+    DESIGN,
+    MANIFEST,
+    chunk_path,
+    claim,
+    clear_temporary,
+    git_revision,
+    read_manifest,
+    versions,
+    write_json,
+    write_table,
+)
+from sim.simulate import simulate
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+CHUNK = 10_000
+"""Replications per chunk file."""
+
+
+class Measure(Protocol):
+    """Simulates replications ``first .. first + count - 1`` of a design point; one row each."""
+
+    def __call__(self, point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications ``first .. first + count - 1`` of one design point."""
+
+    point: int
+    first: int
+    count: int
+
+
+def plan(points: int, reps: int, chunk: int = CHUNK) -> list[Chunk]:
+    """All chunks of a design, point by point."""
+    return [Chunk(p, first, min(chunk, reps - first)) for p in range(points) for first in range(0, reps, chunk)]
+
+
+def outcomes(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
+    """The default measure: the outcomes of :func:`sim.simulate.simulate` on the Numba engine."""
+    return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
+
+
+def design_table(points: Sequence[DesignPoint]) -> pd.DataFrame:
+    """One row per design point: number, scenario, strategy, settings, label."""
+    rows = []
+    for p in points:
+        row = {"point": p.index, "scenario": p.scenario.name, "strategy": p.strategy.name}
+        row.update({key: value for key, value in p.settings})
+        row["label"] = p.label
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def evaluate(
+    points: Sequence[DesignPoint],
+    reps: int,
+    seed: int,
+    folder: Path,
+    *,
+    identity: dict[str, object],
+    info: dict[str, object] | None = None,
+    weeks: int | None = None,
+    measure: Measure | Sequence[Measure] = outcomes,
+    workers: int | None = None,
+    chunk: int = CHUNK,
+    scheduler: str | None = None,
+    progress: bool = True,
+    desc: str = "replications",
+    finished: Callable[[int], None] | None = None,
+) -> Path:
+    """Run ``reps`` replications of every design point into ``folder`` (resuming a run there).
+
+    Parameters
+    ----------
+    points
+        The design points, numbered ``0 .. len(points) - 1`` in order.
+    reps, seed
+        Replications per point and root seed (the same at every point: common random numbers).
+    identity
+        What names the run (e.g. its name and the digest of its file). With ``reps``, ``seed``
+        and ``chunk`` it must match the folder's manifest to resume there.
+    info
+        More fields for the manifest (not compared on resume).
+    weeks
+        Horizon; defaults to each scenario's.
+    measure
+        The function that simulates a chunk (one for all points, or one per point); it must be
+        picklable (a module-level function or a :func:`functools.partial` of one) to run on Dask.
+    workers
+        Threads of the Numba engine in this process; defaults to all cores. Results do not depend on it.
+    chunk
+        Replications per chunk file.
+    scheduler
+        Address of a running Dask scheduler (``tcp://host:port``): run the chunks on its workers
+        instead of in this process. Results are the same.
+    finished
+        Called with a point's number once all its chunks are on disk (also for points finished
+        before a resume), from a writer thread while later chunks run.
+
+    Returns
+    -------
+    Path
+        The results folder, holding ``manifest.json``, ``design.csv`` and ``chunks/``.
+
+    Raises
+    ------
+    InputError
+        If the folder holds another run or is not empty, or the scheduler cannot be reached.
+    """
+    measures = [measure] * len(points) if callable(measure) else list(measure)
+    if len(measures) != len(points):
+        raise ValueError(f"{len(measures)} measures for {len(points)} design points")
+    identity = {**identity, "reps": reps, "seed": seed, "chunk": chunk}
+    manifest = {**(info or {}), **identity, "points": len(points), "versions": versions(),
+                "git_revision": git_revision(), "started": _now(), "finished": None}  # fmt: skip
+    client = _connect(scheduler) if scheduler is not None else None
+    resumed = claim(folder, identity, manifest)
+    clear_temporary(folder)
+    if not resumed:
+        write_table(design_table(points), folder / DESIGN)
+    chunks = plan(len(points), reps, chunk)
+    todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
+    waiting = Counter(c.point for c in todo)
+    if finished is not None:
+        for p in range(len(points)):
+            if not waiting[p]:
+                finished(p)
+    meter = bar(len(points) * reps, desc, len(points) * reps - sum(c.count for c in todo), enabled=progress)
+
+    def store(c: Chunk, table: pd.DataFrame) -> None:
+        table.insert(0, "point", np.int64(c.point))
+        write_table(table, chunk_path(folder, c.point, c.first, c.count))
+        meter.update(c.count)
+        waiting[c.point] -= 1
+        if not waiting[c.point] and finished is not None:
+            finished(c.point)
+
+    try:
+        if client is None:
+            _run_here(todo, points, measures, seed, weeks, workers, store)
+        else:
+            with client:
+                _run_on_cluster(client, todo, points, measures, seed, weeks, store)
+    finally:
+        meter.close()
+    write_json({**read_manifest(folder), "finished": _now()}, folder / MANIFEST)
+    return folder
+
+
+def _run_here(
+    todo: list[Chunk],
+    points: Sequence[DesignPoint],
+    measures: list[Measure],
+    seed: int,
+    weeks: int | None,
+    workers: int | None,
+    store: Callable[[Chunk, pd.DataFrame], None],
+) -> None:
+    """Simulate the chunks one after the other on all the engine's threads; a second thread writes
+    each while the kernel, which releases the GIL, runs the next. At most one chunk waits."""
+    threads = numba.get_num_threads()
+    if workers is not None:
+        numba.set_num_threads(min(workers, numba.config.NUMBA_NUM_THREADS))
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="r2p-writer") as writer:
+            writing: Future | None = None
+            for c in todo:
+                table = measures[c.point](points[c.point], c.first, c.count, seed, weeks)
+                if writing is not None:
+                    writing.result()  # raises the writer's error, if any
+                writing = writer.submit(store, c, table)
+            if writing is not None:
+                writing.result()
+    finally:
+        numba.set_num_threads(threads)
+
+
+def warm_up() -> None:
+    """Compile or load the kernel in this process (run once per Dask worker before the chunks)."""
+    from sim.scenario import load_scenario
+    from sim.strategy import load_strategy
+
+    simulate(load_scenario("fragile_region"), load_strategy("no_response"), 1, 0, weeks=1)
+
+
+def _connect(address: str) -> Client:
+    """A client of the Dask scheduler at ``address`` (checked before anything is written)."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at {address!r} ({error})",
+                         "the address of a running dask scheduler, e.g. tcp://127.0.0.1:8786") from None  # fmt: skip
+
+
+def _run_on_cluster(
+    client: Client,
+    todo: list[Chunk],
+    points: Sequence[DesignPoint],
+    measures: list[Measure],
+    seed: int,
+    weeks: int | None,
+    store: Callable[[Chunk, pd.DataFrame], None],
+) -> None:
+    """Run the chunks on a Dask cluster; this process writes each result as it arrives."""
+    from distributed import as_completed
+
+    client.run(warm_up)
+    futures = {
+        client.submit(measures[c.point], points[c.point], c.first, c.count, seed, weeks, pure=False): c for c in todo
+    }
+    for future in as_completed(futures):
+        store(futures[future], future.result())
+
+
+def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
+    """Per-replication rows of a results folder (of one design point, if given), in chunk order."""
+    pattern = "point-*.parquet" if point is None else f"point-{point:05d}-*.parquet"
+    files = sorted((folder / CHUNKS).glob(pattern))
+    if not files:
+        return pd.DataFrame()
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def read_point(folder: Path, point: int) -> pd.DataFrame:
+    """The rows of one design point in replication order, without the ``point`` column."""
+    return read_outcomes(folder, point).drop(columns="point")
+
+
+def read_column(folder: Path, point: int, column: str) -> tuple[np.ndarray, bool]:
+    """The present values of one outcome of one design point as floats, and whether it is yes/no.
+
+    Holds only that column in memory (8 bytes per replication).
+    """
+    files = sorted((folder / CHUNKS).glob(f"point-{point:05d}-*.parquet"))
+    if not files:
+        return np.empty(0), False
+    values = pq.read_table(files, columns=[column]).column(0)
+    return values.drop_null().to_numpy().astype(np.float64), pa.types.is_boolean(values.type)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

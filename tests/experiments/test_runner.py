@@ -1,0 +1,98 @@
+"""The experiment runner: results that match direct simulation whatever the workers and chunks,
+a manifest per folder, resume, and refusal of another run's folder."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.experiments.design import DesignPoint
+from sim.experiments.runner import evaluate, read_outcomes, read_point
+from sim.scenario import load_scenario
+from sim.strategy import load_strategy
+
+IDENTITY = {"test": "runner", "digest": "abc"}
+
+
+def _points() -> list[DesignPoint]:
+    scenario = load_scenario("fragile_region")
+    strategies = [load_strategy("no_response"), load_strategy("early_prevention")]
+    return [DesignPoint(k, scenario, s, (("test.arm", s.name),)) for k, s in enumerate(strategies)]
+
+
+def _run(folder: Path, **options: object) -> Path:
+    return evaluate(_points(), 120, 9, folder, identity=IDENTITY, progress=False, **options)
+
+
+@pytest.mark.parametrize(("workers", "chunk"), [(1, 7), (2, 50), (2, 10_000)])
+def test_rows_match_simulate_whatever_the_workers_and_chunks(tmp_path: Path, workers: int, chunk: int) -> None:
+    folder = _run(tmp_path / "out", workers=workers, chunk=chunk)
+    for point in _points():
+        direct = sim.simulate(point.scenario, point.strategy, 120, seed=9)
+        pd.testing.assert_frame_equal(read_point(folder, point.index), direct)
+    assert len(read_outcomes(folder)) == 2 * 120
+
+
+def test_manifest_names_the_run_and_records_versions_and_times(tmp_path: Path) -> None:
+    folder = _run(tmp_path / "out", chunk=50, info={"source": "here"})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {k: manifest[k] for k in ("test", "digest", "reps", "seed", "chunk", "points", "source")} == {
+        "test": "runner", "digest": "abc", "reps": 120, "seed": 9, "chunk": 50, "points": 2, "source": "here"
+    }  # fmt: skip
+    assert manifest["started"] <= manifest["finished"] and "numba" in manifest["versions"]
+    assert "git_revision" in manifest
+    assert pd.read_csv(folder / "design.csv")["test.arm"].tolist() == ["no_response", "early_prevention"]
+
+
+def test_resume_redoes_only_missing_chunks_and_reports_every_finished_point(tmp_path: Path) -> None:
+    folder = _run(tmp_path / "out", chunk=50)
+    files = sorted((folder / "chunks").glob("*.parquet"))
+    times = {f: f.stat().st_mtime_ns for f in files}
+    lost = files[4]
+    lost.unlink()
+    done: list[int] = []
+    _run(folder, chunk=50, finished=done.append)
+    assert sorted(done) == [0, 1]
+    assert sorted((folder / "chunks").glob("*.parquet")) == files
+    assert all(f.stat().st_mtime_ns == times[f] for f in files if f != lost)
+    pd.testing.assert_frame_equal(read_point(folder, 1), sim.simulate(_points()[1].scenario, _points()[1].strategy,
+                                                                      120, seed=9))  # fmt: skip
+
+
+def test_folder_of_another_run_is_refused(tmp_path: Path) -> None:
+    folder = _run(tmp_path / "out", chunk=50)
+    for change in ({"chunk": 60}, {"identity": {**IDENTITY, "digest": "other"}}):
+        with pytest.raises(sim.InputError, match="holds another run"):
+            evaluate(_points(), 120, 9, folder, progress=False, **{"identity": IDENTITY, "chunk": 50, **change})
+    with pytest.raises(sim.InputError, match="holds another run"):
+        evaluate(_points(), 120, 10, folder, identity=IDENTITY, chunk=50, progress=False)
+
+
+def _horizon(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None, scale: int) -> pd.DataFrame:
+    table = sim.simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
+    return pd.DataFrame({"replication": table["replication"], "scaled": table["deaths"] * scale})
+
+
+def test_a_measure_per_point_reduces_each_chunk_before_it_is_written(tmp_path: Path) -> None:
+    measures = [partial(_horizon, scale=1), partial(_horizon, scale=2)]
+    folder = evaluate(_points(), 30, 9, tmp_path / "out", identity=IDENTITY, measure=measures, chunk=7,
+                      weeks=20, progress=False)  # fmt: skip
+    for point, scale in zip(_points(), (1, 2), strict=True):
+        direct = sim.simulate(point.scenario, point.strategy, 30, seed=9, weeks=20)["deaths"] * scale
+        assert list(read_point(folder, point.index).columns) == ["replication", "scaled"]
+        assert read_point(folder, point.index)["scaled"].tolist() == direct.tolist()
+
+
+def test_measures_per_point_run_the_same_on_a_dask_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    measures = [partial(_horizon, scale=1), partial(_horizon, scale=3)]
+    options = {"identity": IDENTITY, "measure": measures, "chunk": 11, "weeks": 20, "progress": False}
+    here = evaluate(_points(), 30, 9, tmp_path / "here", **options)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1") as cluster:
+        there = evaluate(_points(), 30, 9, tmp_path / "there", scheduler=cluster.scheduler_address, **options)
+    pd.testing.assert_frame_equal(read_outcomes(here), read_outcomes(there))
