@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.concepts import P5, Crime, Leadership, Phase, names
 from sim.config import Fields, InputError, read_toml, resolve
+from sim.deciders import delivery_capacity
 from sim.limits import MAX_STATES, MAX_WEEKS
 from sim.parameters import BY_NAME, PARAMETERS, STRATEGY_SWITCHES, P, default_vector
 from sim.state import MAX_NEIGHBOURS, REGION, RISK_FACTORS, Region
@@ -122,8 +123,7 @@ class Scenario:
             record["salience"] = s.salience
             record["civil_society"] = s.civil_society
             record["risk"] = [f in s.risk_factors for f in RISK_FACTORS]
-            capacities = [b.capacity for b in self.bodies if s.name in b.members]
-            record["body_capacity"] = max(capacities) if capacities else p[P.UN_DELIVERY_CAPACITY]
+            record["body_capacity"] = delivery_capacity(s.name, self.bodies, p[P.UN_DELIVERY_CAPACITY])
             record["degree"] = len(linked[i])
             record["neighbours"][: len(linked[i])] = sorted(linked[i])
         return region
