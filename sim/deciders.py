@@ -66,6 +66,11 @@ class Deciders(NamedTuple):
         ``(n_states * N_INSTRUMENTS, 2)`` every (state, instrument) pair, grouped by decider.
     start
         ``(n_actors + 1,)``: actor ``a`` decides ``pairs[start[a]:start[a + 1]]``.
+    runs
+        ``(n_runs, 3)``: (state, first row, end row) of each stretch of ``pairs`` one actor decides
+        for one state, grouped by actor like ``pairs``, so that a quiet state is passed over at once.
+    run_start
+        ``(n_actors + 1,)``: actor ``a``'s runs are ``runs[run_start[a]:run_start[a + 1]]``.
     """
 
     kind: np.ndarray
@@ -73,6 +78,8 @@ class Deciders(NamedTuple):
     decider: np.ndarray
     pairs: np.ndarray
     start: np.ndarray
+    runs: np.ndarray
+    run_start: np.ndarray
 
     def actor(self, kind: Actor) -> int:
         """Number of the single actor of ``kind`` (Security Council, Joint Office or civil society)."""
@@ -81,6 +88,10 @@ class Deciders(NamedTuple):
     def portfolio(self, actor: int) -> np.ndarray:
         """The (state, instrument) rows that ``actor`` decides."""
         return self.pairs[self.start[actor] : self.start[actor + 1]]
+
+    def actor_runs(self, actor: int) -> np.ndarray:
+        """The rows of ``runs`` of ``actor``."""
+        return self.runs[self.run_start[actor] : self.run_start[actor + 1]]
 
 
 def assign(states: Sequence[str], bodies: Sequence[BodySpec]) -> Deciders:
@@ -103,4 +114,8 @@ def assign(states: Sequence[str], bodies: Sequence[BodySpec]) -> Deciders:
     order = np.argsort(flat, kind="stable")
     pairs = np.stack([order // N_INSTRUMENTS, order % N_INSTRUMENTS], axis=1).astype(np.int64)
     start = np.searchsorted(flat[order], np.arange(len(kind) + 1)).astype(np.int64)
-    return Deciders(kind, body, decider, np.ascontiguousarray(pairs), start)
+    owner = flat[order]
+    new_run = np.flatnonzero(np.r_[True, (owner[1:] != owner[:-1]) | (pairs[1:, 0] != pairs[:-1, 0])])
+    runs = np.stack([pairs[new_run, 0], new_run, np.r_[new_run[1:], len(pairs)]], axis=1).astype(np.int64)
+    run_start = np.searchsorted(owner[new_run], np.arange(len(kind) + 1)).astype(np.int64)
+    return Deciders(kind, body, decider, np.ascontiguousarray(pairs), start, np.ascontiguousarray(runs), run_start)

@@ -26,6 +26,7 @@ from sim.rules.response import (
     draft_due,
     offer_due,
     propose,
+    propose_portfolio,
     settle_draft,
     settle_offer,
     tally,
@@ -44,10 +45,11 @@ def shocks(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 1 for every state. ``pairs``: the (state, instrument) pairs grouped by decider
-    (:class:`sim.deciders.Deciders`); ``votes``: room for the Council's 15 ballots."""
+    """Stage 1 for every state. ``pairs``, ``runs``: the (state, instrument) pairs grouped by
+    decider (:class:`sim.deciders.Deciders`); ``votes``: room for the Council's 15 ballots."""
     for i in range(region.shape[0]):
         draw_shocks(i, week, key, w)
 
@@ -62,6 +64,7 @@ def dynamics(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 2 for every state, with the neighbours of the scenario's border list."""
@@ -79,6 +82,7 @@ def phase_changes(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 3 for every state."""
@@ -96,6 +100,7 @@ def harm(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 4 for every state."""
@@ -113,6 +118,7 @@ def observation(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 5: the Joint Office observes every state."""
@@ -130,11 +136,11 @@ def proposals(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 6: every decider, one after the other, on each pair it decides."""
-    for row in range(pairs.shape[0]):
-        propose(pairs[row, 0], pairs[row, 1], week, w, p, strategy, table)
+    propose_portfolio(pairs, runs, week, w, p, strategy, table)
 
 
 @rule
@@ -147,10 +153,13 @@ def council_votes(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 7: the Council votes on every due draft resolution."""
     for i in range(region.shape[0]):
+        if w[i].pending == 0:
+            continue
         for k in range(N_INSTRUMENTS):
             if draft_due(i, k, week, w, table):
                 council_ballots(i, k, week, key, region, w, p, table, votes)
@@ -168,10 +177,13 @@ def consent(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 8: every host state answers the offers of help due this week."""
     for i in range(region.shape[0]):
+        if w[i].pending == 0:
+            continue
         for k in range(N_INSTRUMENTS):
             if offer_due(i, k, week, w, table):
                 settle_offer(i, k, week, consents(i, k, week, key, region, p), w, p, table)
@@ -187,6 +199,7 @@ def effects(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
     """Stage 9 for every state."""

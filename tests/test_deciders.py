@@ -25,6 +25,11 @@ def test_every_pair_has_exactly_one_decider(fragile_region: sim.Scenario) -> Non
     assert decided == [(i, k) for i in range(n) for k in range(N_INSTRUMENTS)]
     for a in range(len(d.kind)):
         assert (d.decider[d.portfolio(a)[:, 0], d.portfolio(a)[:, 1]] == a).all()
+        runs = d.actor_runs(a)
+        rows = [row for _, first, end in runs for row in range(first, end)]
+        assert rows == list(range(d.start[a], d.start[a + 1])), "an actor's runs cover its portfolio"
+        for state, first, end in runs:
+            assert (d.pairs[first:end, 0] == state).all()
 
 
 def test_each_kind_of_instrument_goes_to_its_kind_of_actor(fragile_region: sim.Scenario) -> None:

@@ -26,7 +26,7 @@ def _week(run, fragile_region: sim.Scenario) -> np.ndarray:
     votes = np.empty(15, np.int64)
     for week in range(30):
         run(week, replication_key(2, 0), inputs.region, world, inputs.params, inputs.strategy, inputs.table,
-            inputs.deciders.pairs, votes)  # fmt: skip
+            inputs.deciders.pairs, inputs.deciders.runs, votes)  # fmt: skip
     return world
 
 

@@ -65,11 +65,12 @@ class Decider(mesa.Agent):
         self.name = name
         self.portfolio = model.deciders.portfolio(actor)
         """The (state, instrument) rows this actor decides."""
+        self._runs = model.deciders.actor_runs(actor)
 
     def propose(self) -> None:
         """Stage 6: table, start, re-table or stand down each pair of the portfolio."""
         m = self.model
-        propose_portfolio(self.portfolio, m.week, m.world, m.params, m.strategy, m.table)
+        propose_portfolio(m.deciders.pairs, self._runs, m.week, m.world, m.params, m.strategy, m.table)
 
 
 class StateAgent(Decider, FixedAgent):

@@ -10,6 +10,7 @@ block size.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -17,11 +18,13 @@ from numba import prange
 
 from sim.concepts import COUNCIL_SEATS
 from sim.jit import jit, rule
-from sim.model_inputs import ModelInputs
 from sim.rng import stream
 from sim.rules.outcomes import OUTCOMES, TRAJECTORY, record, summarise
 from sim.schedule import STAGES, Stage
 from sim.state import WORLD, Region, reset_world
+
+if TYPE_CHECKING:  # not imported at run time: the inputs' modules are no part of the compiled code (sim/jit.py)
+    from sim.model_inputs import ModelInputs
 
 BLOCK = 64
 """Replications per parallel task (any value gives the same results)."""
@@ -48,10 +51,11 @@ def chain(stages: Sequence[Stage]) -> Callable[..., None]:
         strategy: np.ndarray,
         table: np.ndarray,
         pairs: np.ndarray,
+        runs: np.ndarray,
         votes: np.ndarray,
     ) -> None:
-        first(week, key, region, w, p, strategy, table, pairs, votes)
-        rest(week, key, region, w, p, strategy, table, pairs, votes)
+        first(week, key, region, w, p, strategy, table, pairs, runs, votes)
+        rest(week, key, region, w, p, strategy, table, pairs, runs, votes)
 
     return both
 
@@ -71,6 +75,7 @@ def run_replication(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     out: np.ndarray,
     frames: np.ndarray,
     keep: bool,
@@ -82,7 +87,7 @@ def run_replication(
     if keep:
         record(w, frames[0])
     for week in range(weeks):
-        step_week(week, key, region, w, p, strategy, table, pairs, votes)
+        step_week(week, key, region, w, p, strategy, table, pairs, runs, votes)
         if keep:
             record(w, frames[week + 1])
     summarise(w, out)
@@ -98,6 +103,7 @@ def run_block(
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
+    runs: np.ndarray,
     out: np.ndarray,
     frames: np.ndarray,
     keep: bool,
@@ -111,7 +117,7 @@ def run_block(
         w = worlds[b]
         for r in range(b * block, min((b + 1) * block, n_reps)):
             frame = frames[r] if keep else frames[0]
-            run_replication(seed, first + r, weeks, region, w, p, strategy, table, pairs, out[r], frame, keep)
+            run_replication(seed, first + r, weeks, region, w, p, strategy, table, pairs, runs, out[r], frame, keep)
 
 
 def run(
@@ -138,6 +144,7 @@ def run(
     # Hand out blocks one at a time, so that neither a thread slowed by other work nor the last
     # blocks of a chunk leave the other thread idle.
     with numba.parallel_chunksize(1):
-        run_block(seed, first, weeks, region, inputs.params, inputs.strategy, inputs.table, inputs.deciders.pairs,
+        d = inputs.deciders
+        run_block(seed, first, weeks, region, inputs.params, inputs.strategy, inputs.table, d.pairs, d.runs,
                   out, frames, trajectories, worlds)  # fmt: skip
     return out, (frames if trajectories else None)

@@ -76,10 +76,13 @@ def propose(i: int, k: int, week: int, w: World, p: np.ndarray, strategy: np.nda
         if w[i].phase == Phase.STABLE and not _triggered(i, k, w, strategy):
             w[i].status[k] = Status.IDLE
             w[i].scale[k] = 0.0
+            w[i].busy -= 1
     elif status == Status.IDLE:
         council = table[k, Col.COUNCIL] > 0
         if _triggered(i, k, w, strategy) and (not council or w[i].warned_week >= 0):
             w[i].status[k] = Status.PENDING
+            w[i].busy += 1
+            w[i].pending += 1
             wait = int(strategy[k, Strat.DELAY])
             if council:
                 wait += int(p[P.DELIBERATION_WEEKS])
@@ -87,19 +90,45 @@ def propose(i: int, k: int, week: int, w: World, p: np.ndarray, strategy: np.nda
     elif week >= w[i].timer[k]:
         if status == Status.BLOCKED:
             w[i].status[k] = Status.IDLE
+            w[i].busy -= 1
         elif status == Status.ASSEMBLY_PENDING:
             _activate(i, k, week, p[P.ASSEMBLY_EFFECT], w, table)
         elif table[k, Col.COUNCIL] == 0 and table[k, Col.CONSENT] == 0:
+            w[i].pending -= 1
             _activate(i, k, week, 1.0, w, table)
 
 
 @rule
+def lowest_trigger(strategy: np.ndarray) -> float:
+    """Lowest trigger among enabled instruments (2.0 if none is enabled)."""
+    low = 2.0
+    for k in range(N_INSTRUMENTS):
+        if strategy[k, Strat.ENABLED] > 0 and strategy[k, Strat.TRIGGER] < low:
+            low = strategy[k, Strat.TRIGGER]
+    return low
+
+
+@rule
 def propose_portfolio(
-    pairs: np.ndarray, week: int, w: World, p: np.ndarray, strategy: np.ndarray, table: np.ndarray
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    week: int,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
 ) -> None:
-    """:func:`propose` for each (state, instrument) row of ``pairs``, as one actor does in a week."""
-    for row in range(pairs.shape[0]):
-        propose(pairs[row, 0], pairs[row, 1], week, w, p, strategy, table)
+    """:func:`propose` for each pair of ``runs`` (rows of :class:`sim.deciders.Deciders` ``runs``).
+
+    A run of a state with no instrument under way and perceived risk below every trigger is
+    passed over: :func:`propose` would change nothing for it.
+    """
+    low = lowest_trigger(strategy)
+    for r in range(runs.shape[0]):
+        i = runs[r, 0]
+        if w[i].busy > 0 or w[i].perceived >= low:
+            for row in range(runs[r, 1], runs[r, 2]):
+                propose(i, pairs[row, 1], week, w, p, strategy, table)
 
 
 @rule
@@ -113,6 +142,8 @@ def due_drafts(week: int, w: World, table: np.ndarray, out: np.ndarray) -> int:
     """Write the (state, instrument) rows of this week's due drafts into ``out``; return how many."""
     n = 0
     for i in range(w.shape[0]):
+        if w[i].pending == 0:
+            continue
         for k in range(N_INSTRUMENTS):
             if draft_due(i, k, week, w, table):
                 out[n, 0] = i
@@ -179,6 +210,7 @@ def settle_draft(
 ) -> None:
     """Act on a vote: adopted -> active; vetoed, with Uniting for Peace -> the Assembly; else blocked."""
     w[i].vetoes += vetoes
+    w[i].pending -= 1
     if adopted:
         _activate(i, k, week, 1.0, w, table)
     elif vetoes > 0 and p[P.UNITING_FOR_PEACE] > 0 and table[k, Col.ASSEMBLY] > 0:
@@ -204,6 +236,8 @@ def offer_due(i: int, k: int, week: int, w: World, table: np.ndarray) -> bool:
 def due_offers(i: int, week: int, w: World, table: np.ndarray, out: np.ndarray) -> int:
     """Write the instruments offered to state ``i`` and due this week into ``out``; return how many."""
     n = 0
+    if w[i].pending == 0:
+        return 0
     for k in range(N_INSTRUMENTS):
         if offer_due(i, k, week, w, table):
             out[n] = k
@@ -220,6 +254,7 @@ def consents(i: int, k: int, week: int, key: np.uint64, region: Region, p: np.nd
 @rule
 def settle_offer(i: int, k: int, week: int, given: bool, w: World, p: np.ndarray, table: np.ndarray) -> None:
     """Consent -> active; refusal -> blocked until the offer can be renewed."""
+    w[i].pending -= 1
     if given:
         _activate(i, k, week, 1.0, w, table)
     else:
