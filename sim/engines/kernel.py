@@ -30,19 +30,32 @@ BLOCK = 64
 """Replications per parallel task (any value gives the same results)."""
 
 
-def chain(stages: Sequence[Stage]) -> Callable[..., None]:
-    """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
+def _in_turn(
+    a: Callable[..., None], b: Callable[..., None], c: Callable[..., None] | None = None
+) -> Callable[..., None]:
+    """A rule that runs ``a``, ``b`` (and ``c``), all with the stage signature, in turn."""
+    if c is None:
 
-    Built from nested pairs, each a rule that LLVM inlines: the chained week compiles to the
-    code one would write out by hand, and is cached with the kernel that calls it.
-    """
-    first = stages[0].run
-    if len(stages) == 1:
-        return first
-    rest = chain(stages[1:])
+        @rule
+        def two(
+            week: int,
+            key: np.uint64,
+            region: Region,
+            w: np.ndarray,
+            p: np.ndarray,
+            strategy: np.ndarray,
+            table: np.ndarray,
+            pairs: np.ndarray,
+            runs: np.ndarray,
+            votes: np.ndarray,
+        ) -> None:
+            a(week, key, region, w, p, strategy, table, pairs, runs, votes)
+            b(week, key, region, w, p, strategy, table, pairs, runs, votes)
+
+        return two
 
     @rule
-    def both(
+    def three(
         week: int,
         key: np.uint64,
         region: Region,
@@ -54,10 +67,26 @@ def chain(stages: Sequence[Stage]) -> Callable[..., None]:
         runs: np.ndarray,
         votes: np.ndarray,
     ) -> None:
-        first(week, key, region, w, p, strategy, table, pairs, runs, votes)
-        rest(week, key, region, w, p, strategy, table, pairs, runs, votes)
+        a(week, key, region, w, p, strategy, table, pairs, runs, votes)
+        b(week, key, region, w, p, strategy, table, pairs, runs, votes)
+        c(week, key, region, w, p, strategy, table, pairs, runs, votes)
 
-    return both
+    return three
+
+
+def chain(stages: Sequence[Stage]) -> Callable[..., None]:
+    """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
+
+    Built as a shallow tree of rules that each run two or three others (nine stages: two levels),
+    all inlined, so the chained week compiles to the code one would write out by hand and is
+    cached with the kernel that calls it. (Numba's compile time grows with the tree's depth.)
+    """
+    if len(stages) == 1:
+        return stages[0].run
+    if len(stages) == 2:
+        return _in_turn(stages[0].run, stages[1].run)
+    third = -(-len(stages) // 3)
+    return _in_turn(chain(stages[:third]), chain(stages[third : 2 * third]), chain(stages[2 * third :]))
 
 
 step_week = chain(STAGES)
