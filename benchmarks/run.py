@@ -210,7 +210,7 @@ def threads(n: int) -> Iterator[None]:
 def time_kernel(inputs: ModelInputs, reps: int, seed: int = 0, first: int = 0) -> float:
     """Seconds for replications ``first .. first + reps - 1`` on the Numba kernel."""
     start = time.perf_counter()
-    kernel.run(seed, first, reps, inputs.weeks, inputs.region, inputs.params, inputs.strategy, inputs.table)
+    kernel.run(seed, first, reps, inputs)
     return time.perf_counter() - start
 
 
@@ -220,7 +220,7 @@ def time_kernel_repeated(inputs: ModelInputs, reps: int, total: int, seed: int =
     rounds = max(1, -(-total // reps))
     start = time.perf_counter()
     for _ in range(rounds):
-        kernel.run(seed, 0, reps, inputs.weeks, inputs.region, inputs.params, inputs.strategy, inputs.table)
+        kernel.run(seed, 0, reps, inputs)
     return (time.perf_counter() - start) / (rounds * reps)
 
 

@@ -73,6 +73,14 @@ COUNCIL_SEATS = 15
 AFFIRMATIVE_VOTES_NEEDED = 9
 
 
+class Vote(IntEnum):
+    """A Council member's vote on a draft resolution; ``NO`` from a permanent member is a veto."""
+
+    NO = 0
+    YES = 1
+    ABSTAIN = 2
+
+
 @dataclass(frozen=True)
 class Instrument:
     """One response instrument and its weekly effect at full intensity.

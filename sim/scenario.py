@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.concepts import Crime, Leadership, Phase
 from sim.config import InputError, read_toml, resolve
+from sim.deciders import delivery_capacity
 from sim.parameters import P, default_vector
 from sim.schema.rules import FieldError, rule_of, validate
 from sim.schema.scenario import PATRONS, WARNING_KEYS, ModelTable, ScenarioFile, StateTable
@@ -116,8 +117,7 @@ class Scenario:
             record["salience"] = s.salience
             record["civil_society"] = s.civil_society
             record["risk"] = [f in s.risk_factors for f in RISK_FACTORS]
-            capacities = [b.capacity for b in self.bodies if s.name in b.members]
-            record["body_capacity"] = max(capacities) if capacities else p[P.UN_DELIVERY_CAPACITY]
+            record["body_capacity"] = delivery_capacity(s.name, self.bodies, p[P.UN_DELIVERY_CAPACITY])
             record["degree"] = len(linked[i])
             record["neighbours"][: len(linked[i])] = sorted(linked[i])
         return region

@@ -89,8 +89,7 @@ def simulate(
     strategy = strategy if isinstance(strategy, Strategy) else load_strategy(strategy)
     if engine == "numba":
         inputs = model_inputs(scenario, strategy, weeks)
-        values, frames = kernel.run(seed, first, reps, inputs.weeks, inputs.region, inputs.params,
-                                    inputs.strategy, inputs.table, trajectories)  # fmt: skip
+        values, frames = kernel.run(seed, first, reps, inputs, trajectories)
     else:
         from sim.engines.mesa_model import R2PModel  # Mesa loads only when its engine is asked for
 

@@ -71,6 +71,8 @@ WORLD_FIELDS = (
     ("first_response", np.int64, (3,), "first week an instrument of each pillar was active, -1 if none"),
     ("vetoes", np.int64, (), "vetoes cast on drafts about the state"),
     ("assembly", np.int64, (), "1 once Uniting for Peace was invoked for the state"),
+    ("busy", np.int64, (), "instruments of the state that are not idle"),
+    ("pending", np.int64, (), "instruments of the state waiting for a decision (PENDING)"),
     ("used", np.int64, (N_INSTRUMENTS,), "1 once an instrument was active for the state"),
     ("status", np.int64, (N_INSTRUMENTS,), "Status code of each instrument"),
     ("timer", np.int64, (N_INSTRUMENTS,), "week of the next event of a waiting instrument"),
@@ -129,6 +131,8 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.peak_phase = s.phase0 if s.phase0 != Phase.RECOVERY else Phase.STABLE
         x.vetoes = 0
         x.assembly = 0
+        x.busy = 0
+        x.pending = 0
         for pillar in range(3):
             x.first_response[pillar] = -1
         for k in range(N_INSTRUMENTS):

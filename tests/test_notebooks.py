@@ -27,6 +27,7 @@ def test_notebooks_exist() -> None:
         "03_veto_restraint.ipynb",
         "04_early_warning.ipynb",
         "05_sensitivity.ipynb",
+        "06_custom_agents.ipynb",
     ]
 
 

@@ -8,7 +8,6 @@ rows: paste them into docs/ODD.md (and check the prose around them still holds).
 
 from __future__ import annotations
 
-import inspect
 import re
 from pathlib import Path
 
@@ -17,20 +16,14 @@ import pytest
 
 from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, Actor, Instrument, Pillar
 from sim.config import shipped
-from sim.engines import kernel
-from sim.engines.mesa_model import R2PModel
 from sim.parameters import PARAMETERS, Param
 from sim.rng import Purpose
 from sim.rules.outcomes import OUTCOMES, TRAJECTORY
+from sim.schedule import STAGES
 from sim.state import REGION_FIELDS, WORLD_FIELDS
 from sim.strategy import load_strategy
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-
-STAGES = ("draw_shocks", "update_tension", "change_phase", "suffer_harm", "observe", "decide", "apply_effects")
-"""Stage functions of the weekly schedule (sim/engines/kernel.py ``step_week``), in order."""
-MESA_STAGES = ("draw_shocks", "update_tension", "change_phase", "suffer_harm", "assess", "decide", "absorb_effects")
-"""The Mesa methods that run the same stages (sim/engines/mesa_model.py ``R2PModel.step``)."""
 
 AGENTS = {
     Actor.STATE: "StateAgent",
@@ -213,26 +206,13 @@ def test_state_variables_are_documented(odd: str) -> None:
     compare(table_rows(block(odd, "world-fields")), [field_row(f) for f in WORLD_FIELDS], "state variable")
 
 
-def _call_order(source: str, names: tuple[str, ...]) -> list[str]:
-    """``names`` in the order the source calls them (``name(`` or ``shuffle_do("name")``)."""
-    found = {}
-    for name in names:
-        spots = [at for at in (source.find(f"{name}("), source.find(f'"{name}"')) if at >= 0]
-        assert spots, f"stage {name!r} is not called any more"
-        found[name] = min(spots)
-    return sorted(names, key=found.__getitem__)
-
-
 def test_schedule_lists_the_stages_in_the_code_order(odd: str) -> None:
+    """The schedule table is ``sim.schedule.STAGES``, which both engines' weeks are made of
+    (``tests/test_schedule.py``)."""
     rows = [split(row) for row in table_rows(block(odd, "schedule"))]
-    doc_kernel = [cells[1].strip("`") for cells in rows]
-    doc_mesa = [cells[2].strip("`").split(".")[-1].removesuffix("()") for cells in rows]
-    kernel_order = _call_order(inspect.getsource(kernel.step_week.py_func), STAGES)
-    mesa_order = _call_order(inspect.getsource(R2PModel.step), MESA_STAGES)
-    assert doc_kernel == list(STAGES) == kernel_order, f"kernel stages: doc {doc_kernel}, code {kernel_order}"
-    assert doc_mesa == list(MESA_STAGES) == mesa_order, f"Mesa stages: doc {doc_mesa}, code {mesa_order}"
-    for name in STAGES:
-        assert f"`{name}`" in odd
+    expected = [[f"{n} {stage.name}", f"`{stage.rule.__name__}`", f"`{stage.actor}.{stage.method}()`"]
+                for n, stage in enumerate(STAGES, 1)]  # fmt: skip
+    assert [cells[:3] for cells in rows] == expected, f"schedule rows should start with {expected}"
 
 
 def test_outcomes_trajectories_and_random_purposes_are_documented(odd: str) -> None:

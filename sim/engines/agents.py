@@ -1,24 +1,52 @@
-"""Mesa agents: the actors of the 2009 report, each acting through the shared Numba rules.
+"""Mesa agents: the actors of the 2009 report, one per decider, each owning its decisions.
 
-An agent's state lives in the model's arrays (``model.world``), the layout the Numba kernel
-uses, so both engines run literally the same rule functions on the same numbers. Agents hold
-their identity, their relations (border network, membership, patronage) and their behaviour:
-which rules they apply, to whom, and in which stage.
+Who decides what (:mod:`sim.deciders` assigns the pairs, :mod:`sim.schedule` orders the stages):
+
+* :class:`StateAgent` - its tension, phase and harm (stages 1-4, 9), its own Pillar I measures
+  (stage 6), and its consent to offered help (stage 8);
+* :class:`RegionalOrganisation` - Pillar II help and Chapter VIII action for the member states
+  of which it is the most capable body (stage 6);
+* :class:`SecurityCouncil` - Chapter VI and VII measures (stage 6), and the vote of its 15
+  members on every due draft resolution, whoever tabled it (stage 7);
+* :class:`JointOffice` - the Secretary-General and Joint Office: early warning for every state
+  (stage 5), Human Rights Council fact-finding, peacebuilding funds, and Pillar II help and
+  Chapter VIII action for states that belong to no body (stage 6);
+* :class:`CivilSociety` - divestment campaigns (stage 6).
+
+Each stage method calls the compiled rule of :mod:`sim.rules` for the agent's own states or
+pairs. The numbers those rules read and write stay in the model's shared structured arrays
+(``model.world``, ``model.region``), the layout the Numba kernel uses, so both engines run the
+same rules on the same numbers; the agents' properties read them. The agents hold what is
+theirs: identity, membership, capacity, patron, portfolio of pairs, the Council's record.
+
+A decision a person can take instead of the rule goes through one method: the Council's
+:meth:`SecurityCouncil.ballots` and a host's :meth:`StateAgent.consents`. Override it in a
+subclass (see ``R2PModel``'s ``*_class`` attributes), or hand it over at run time with
+:meth:`sim.engines.mesa_model.R2PModel.hand_over`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from sim.concepts import P5, Crime, Leadership, Phase
+from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, P5, Crime, Leadership, Phase, Vote
 from sim.rules.effects import apply_effects
 from sim.rules.escalation import change_phase, draw_shocks, update_tension
 from sim.rules.harm import suffer_harm
-from sim.rules.response import decide_portfolio
+from sim.rules.response import (
+    consents,
+    council_ballots,
+    due_drafts,
+    due_offers,
+    propose_portfolio,
+    settle_draft,
+    settle_offer,
+    tally,
+)
 from sim.rules.warning import observe
 
 if TYPE_CHECKING:
@@ -26,32 +54,38 @@ if TYPE_CHECKING:
 
 
 class Decider(mesa.Agent):
-    """An actor that takes decisions on a portfolio of (state, instrument) pairs."""
+    """An actor that decides a portfolio of (state, instrument) pairs: it proposes, stands down."""
 
     model: R2PModel
 
-    def __init__(self, model: R2PModel, name: str) -> None:
+    def __init__(self, model: R2PModel, actor: int, name: str) -> None:
         super().__init__(model)
+        self.actor = actor
+        """Number of the actor in ``model.deciders``."""
         self.name = name
-        self.portfolio = np.zeros((0, 2), np.int64)
+        self.portfolio = model.deciders.portfolio(actor)
+        """The (state, instrument) rows this actor decides."""
+        self._runs = model.deciders.actor_runs(actor)
 
-    def take_on(self, state: int, instrument: int) -> None:
-        """Make this actor the one that decides ``instrument`` for ``state``."""
-        self.portfolio = np.vstack([self.portfolio, [[state, instrument]]])
-
-    def decide(self) -> None:
-        """Stage 6: advance every (state, instrument) pair this actor is responsible for."""
+    def propose(self) -> None:
+        """Stage 6: table, start, re-table or stand down each pair of the portfolio."""
         m = self.model
-        decide_portfolio(self.portfolio, m.week, m.key, m.region, m.world, m.params, m.strategy, m.table)
+        propose_portfolio(m.deciders.pairs, self._runs, m.week, m.world, m.params, m.strategy, m.table)
 
 
 class StateAgent(Decider, FixedAgent):
-    """A state: its tension, phase, harm and its own Pillar I protection measures."""
+    """A state: its tension, phase and harm, its own Pillar I measures, its consent to help.
+
+    The numeric properties read the state's row of ``model.world`` and ``model.region``.
+    """
 
     def __init__(self, model: R2PModel, index: int, name: str) -> None:
-        super().__init__(model, name)
+        super().__init__(model, index, name)
         self.index = index
         self.cell = model.grid[index]
+        self.borders = np.array(sorted(c.coordinate for c in self.cell.neighborhood), np.int64)
+        """Indices of the neighbouring states on the border network, ascending."""
+        self._offers = np.empty(N_INSTRUMENTS, np.int64)
 
     @property
     def neighbours(self) -> list[StateAgent]:
@@ -77,27 +111,46 @@ class StateAgent(Decider, FixedAgent):
         return P5[j] if j >= 0 else ""
 
     def draw_shocks(self) -> None:
-        """Stage 1."""
+        """Stage 1: the week's tension shock and warning noise."""
         m = self.model
         draw_shocks(self.index, m.week, m.key, m.world)
 
     def update_tension(self) -> None:
-        """Stage 2."""
+        """Stage 2: tension dynamics, with contagion from the neighbours on the network."""
         m = self.model
-        update_tension(self.index, m.week, m.region, m.world, m.params)
+        update_tension(self.index, self.borders, m.week, m.region, m.world, m.params)
 
     def change_phase(self) -> None:
-        """Stage 3."""
+        """Stage 3: a step on the escalation ladder."""
         m = self.model
         change_phase(self.index, m.week, m.key, m.region, m.world, m.params)
 
     def suffer_harm(self) -> None:
-        """Stage 4."""
+        """Stage 4: killing and displacement."""
         m = self.model
         suffer_harm(self.index, m.region, m.world, m.params)
 
+    def offers(self) -> list[int]:
+        """Instruments offered to this state whose answer is due this week."""
+        m = self.model
+        return self._offers[: due_offers(self.index, m.week, m.world, m.table, self._offers)].tolist()
+
+    def consents(self, instrument: int) -> bool:
+        """Whether the state accepts the offered ``instrument``: the rule, or whoever it was handed to."""
+        m = self.model
+        outside = m.outside.get("consent")
+        if outside is not None:
+            return bool(outside(self, instrument))
+        return bool(consents(self.index, instrument, m.week, m.key, m.region, m.params))
+
+    def answer_offers(self) -> None:
+        """Stage 8: accept or refuse each offer of help due this week."""
+        m = self.model
+        for k in self.offers():
+            settle_offer(self.index, k, m.week, self.consents(k), m.world, m.params, m.table)
+
     def absorb_effects(self) -> None:
-        """Stage 7: the channels of all active instruments take effect on the state."""
+        """Stage 9: the channels of all active instruments take effect on the state."""
         m = self.model
         apply_effects(self.index, m.region, m.world, m.params, m.strategy, m.table)
 
@@ -105,26 +158,76 @@ class StateAgent(Decider, FixedAgent):
 class RegionalOrganisation(Decider):
     """A regional or sub-regional body: good offices, Pillar II help and Chapter VIII action.
 
-    It delivers for the member states for which it is the most capable body.
+    It decides for the member states of which it is the most capable body (its ``portfolio``);
+    its ``capacity`` is the ``body_capacity`` that scales what it delivers to them.
     """
 
-    def __init__(self, model: R2PModel, name: str, kind: str, capacity: float, members: list[int]) -> None:
-        super().__init__(model, name)
+    def __init__(self, model: R2PModel, actor: int, name: str, kind: str, capacity: float, members: list[int]) -> None:
+        super().__init__(model, actor, name)
         self.kind = kind
         self.capacity = capacity
         self.members = members
 
+    @property
+    def serves(self) -> list[int]:
+        """Member states for which this body decides (those of which it is the most capable body)."""
+        return sorted({int(i) for i in self.portfolio[:, 0]})
+
+
+class Draft(NamedTuple):
+    """A draft resolution put to the vote, as the Council's record keeps it."""
+
+    week: int
+    state: int
+    instrument: int
+    votes: np.ndarray
+    """One :class:`~sim.concepts.Vote` per seat; seats 0 to 4 are the P5 in ``concepts.P5`` order."""
+    adopted: bool
+    vetoes: int
+
 
 class SecurityCouncil(Decider):
-    """The Council: 15 seats, P5 veto, Chapter VI and VII measures; deadlock may go to the Assembly."""
+    """The Council: 15 seats, P5 veto; decides Chapter VI and VII measures and votes on every draft.
 
-    seats = 15
-    permanent_members = P5
+    A draft is tabled by the pair's decider (stage 6: the Council itself, or a regional body for
+    Chapter VIII action); after its deliberation the Council puts it on its :meth:`agenda`,
+    collects the :meth:`ballots`, tallies them and acts on the result (stage 7). Each vote is
+    kept in ``record``.
+    """
 
-    @property
-    def vetoes(self) -> int:
-        """Vetoes cast so far."""
-        return int(self.model.world["vetoes"].sum())
+    def __init__(self, model: R2PModel, actor: int, name: str) -> None:
+        super().__init__(model, actor, name)
+        self.record: list[Draft] = []
+        """Every draft voted on so far, in order."""
+        self._due = np.empty((model.region.shape[0] * N_INSTRUMENTS, 2), np.int64)
+
+    def agenda(self) -> list[tuple[int, int]]:
+        """(state, instrument) of the drafts that come to the vote this week."""
+        m = self.model
+        n = due_drafts(m.week, m.world, m.table, self._due)
+        return [(int(i), int(k)) for i, k in self._due[:n]]
+
+    def ballots(self, state: int, instrument: int) -> np.ndarray:
+        """The 15 members' votes on a draft: the rule, or whoever the vote was handed to."""
+        m = self.model
+        outside = m.outside.get("ballots")
+        if outside is not None:
+            votes = np.asarray(outside(self, state, instrument), dtype=np.int64)
+            if votes.shape != (COUNCIL_SEATS,) or not np.isin(votes, list(Vote)).all():
+                raise ValueError(f"ballots: {votes!r}; allowed: {COUNCIL_SEATS} votes, each one of {list(Vote)}")
+            return votes
+        votes = np.empty(COUNCIL_SEATS, np.int64)
+        council_ballots(state, instrument, m.week, m.key, m.region, m.world, m.params, m.table, votes)
+        return votes
+
+    def vote(self) -> None:
+        """Stage 7: vote on every due draft and act on the result."""
+        m = self.model
+        for i, k in self.agenda():
+            votes = self.ballots(i, k)
+            adopted, vetoes = tally(votes)
+            settle_draft(i, k, m.week, adopted, vetoes, m.world, m.params, m.table)
+            self.record.append(Draft(m.week, i, k, votes, bool(adopted), int(vetoes)))
 
 
 class JointOffice(Decider):

@@ -1,5 +1,7 @@
 """The Numba Monte Carlo engine: many replications of the weekly schedule, in parallel.
 
+The week is :data:`sim.schedule.STAGES`, chained into one compiled function at import. The
+decisions follow the assignment of :mod:`sim.deciders` (``ModelInputs.deciders.pairs``).
 Replications are split into fixed-size blocks spread over threads. Each replication's numbers
 come from its own counter-based stream, so results do not depend on the thread count or the
 block size.
@@ -7,57 +9,88 @@ block size.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 import numba
 import numpy as np
 from numba import prange
 
-from sim.concepts import N_INSTRUMENTS, Status
+from sim.concepts import COUNCIL_SEATS
 from sim.jit import jit, rule
 from sim.rng import stream
-from sim.rules.effects import apply_effects
-from sim.rules.escalation import change_phase, draw_shocks, update_tension
-from sim.rules.harm import suffer_harm
 from sim.rules.outcomes import OUTCOMES, TRAJECTORY, record, summarise
-from sim.rules.response import decide, lowest_trigger
-from sim.rules.warning import observe
-from sim.state import WORLD, Region, World, reset_world
+from sim.schedule import STAGES, Stage
+from sim.state import WORLD, Region, reset_world
+
+if TYPE_CHECKING:  # not imported at run time: the inputs' modules are no part of the compiled code (sim/jit.py)
+    from sim.model_inputs import ModelInputs
 
 BLOCK = 64
 """Replications per parallel task (any value gives the same results)."""
 
 
-@rule
-def _engaged(i: int, w: World) -> bool:
-    for k in range(N_INSTRUMENTS):  # noqa: SIM110 - Numba compiles no generator expressions
-        if w[i].status[k] != Status.IDLE:
-            return True
-    return False
+def _in_turn(
+    a: Callable[..., None], b: Callable[..., None], c: Callable[..., None] | None = None
+) -> Callable[..., None]:
+    """A rule that runs ``a``, ``b`` (and ``c``), all with the stage signature, in turn."""
+    if c is None:
+
+        @rule
+        def two(
+            week: int,
+            key: np.uint64,
+            region: Region,
+            w: np.ndarray,
+            p: np.ndarray,
+            strategy: np.ndarray,
+            table: np.ndarray,
+            pairs: np.ndarray,
+            runs: np.ndarray,
+            votes: np.ndarray,
+        ) -> None:
+            a(week, key, region, w, p, strategy, table, pairs, runs, votes)
+            b(week, key, region, w, p, strategy, table, pairs, runs, votes)
+
+        return two
+
+    @rule
+    def three(
+        week: int,
+        key: np.uint64,
+        region: Region,
+        w: np.ndarray,
+        p: np.ndarray,
+        strategy: np.ndarray,
+        table: np.ndarray,
+        pairs: np.ndarray,
+        runs: np.ndarray,
+        votes: np.ndarray,
+    ) -> None:
+        a(week, key, region, w, p, strategy, table, pairs, runs, votes)
+        b(week, key, region, w, p, strategy, table, pairs, runs, votes)
+        c(week, key, region, w, p, strategy, table, pairs, runs, votes)
+
+    return three
 
 
-@rule
-def step_week(
-    week: int, key: np.uint64, region: Region, w: World, p: np.ndarray, strategy: np.ndarray, table: np.ndarray
-) -> None:
-    """Run the seven stages of one week for every state, stage by stage."""
-    n = region.shape[0]
-    for i in range(n):
-        draw_shocks(i, week, key, w)
-    for i in range(n):
-        update_tension(i, week, region, w, p)
-    for i in range(n):
-        change_phase(i, week, key, region, w, p)
-    for i in range(n):
-        suffer_harm(i, region, w, p)
-    for i in range(n):
-        observe(i, week, region, w, p)
-    low = lowest_trigger(strategy)
-    for i in range(n):
-        # An idle state whose perceived risk is below every trigger has nothing to decide.
-        if w[i].perceived >= low or _engaged(i, w):
-            for k in range(N_INSTRUMENTS):
-                decide(i, k, week, key, region, w, p, strategy, table)
-    for i in range(n):
-        apply_effects(i, region, w, p, strategy, table)
+def chain(stages: Sequence[Stage]) -> Callable[..., None]:
+    """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
+
+    Built as a shallow tree of rules that each run two or three others (nine stages: two levels),
+    all inlined, so the chained week compiles to the code one would write out by hand and is
+    cached with the kernel that calls it. (Numba's compile time grows with the tree's depth.)
+    """
+    if len(stages) == 1:
+        return stages[0].run
+    if len(stages) == 2:
+        return _in_turn(stages[0].run, stages[1].run)
+    third = -(-len(stages) // 3)
+    return _in_turn(chain(stages[:third]), chain(stages[third : 2 * third]), chain(stages[2 * third :]))
+
+
+step_week = chain(STAGES)
+"""One week of every stage of :data:`sim.schedule.STAGES`, in order."""
 
 
 @jit
@@ -66,21 +99,24 @@ def run_replication(
     replication: int,
     weeks: int,
     region: Region,
-    w: World,
+    w: np.ndarray,
     p: np.ndarray,
     strategy: np.ndarray,
     table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
     out: np.ndarray,
     frames: np.ndarray,
     keep: bool,
 ) -> None:
     """Simulate one replication into ``out`` (and ``frames`` when ``keep``)."""
     key = stream(seed, replication)
+    votes = np.empty(COUNCIL_SEATS, np.int64)
     reset_world(region, p, w)
     if keep:
         record(w, frames[0])
     for week in range(weeks):
-        step_week(week, key, region, w, p, strategy, table)
+        step_week(week, key, region, w, p, strategy, table, pairs, runs, votes)
         if keep:
             record(w, frames[week + 1])
     summarise(w, out)
@@ -95,6 +131,8 @@ def run_block(
     p: np.ndarray,
     strategy: np.ndarray,
     table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
     out: np.ndarray,
     frames: np.ndarray,
     keep: bool,
@@ -108,28 +146,25 @@ def run_block(
         w = worlds[b]
         for r in range(b * block, min((b + 1) * block, n_reps)):
             frame = frames[r] if keep else frames[0]
-            run_replication(seed, first + r, weeks, region, w, p, strategy, table, out[r], frame, keep)
+            run_replication(seed, first + r, weeks, region, w, p, strategy, table, pairs, runs, out[r], frame, keep)
 
 
 def run(
     seed: int,
     first: int,
     reps: int,
-    weeks: int,
-    region: Region,
-    p: np.ndarray,
-    strategy: np.ndarray,
-    table: np.ndarray,
+    inputs: ModelInputs,
     trajectories: bool = False,
     block: int = BLOCK,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Run ``reps`` replications starting at replication number ``first``.
+    """Run ``reps`` replications of ``inputs`` starting at replication number ``first``.
 
     Returns
     -------
     outcomes : float array ``(reps, len(OUTCOMES))``
-    frames : float array ``(reps, weeks + 1, len(TRAJECTORY), n)`` or None
+    frames : float array ``(reps, inputs.weeks + 1, len(TRAJECTORY), n)`` or None
     """
+    region, weeks = inputs.region, inputs.weeks
     n = region.shape[0]
     out = np.empty((reps, len(OUTCOMES)))
     shape = (reps, weeks + 1, len(TRAJECTORY), n) if trajectories else (1, weeks + 1, len(TRAJECTORY), n)
@@ -138,5 +173,7 @@ def run(
     # Hand out blocks one at a time, so that neither a thread slowed by other work nor the last
     # blocks of a chunk leave the other thread idle.
     with numba.parallel_chunksize(1):
-        run_block(seed, first, weeks, region, p, strategy, table, out, frames, trajectories, worlds)
+        d = inputs.deciders
+        run_block(seed, first, weeks, region, inputs.params, inputs.strategy, inputs.table, d.pairs, d.runs,
+                  out, frames, trajectories, worlds)  # fmt: skip
     return out, (frames if trajectories else None)

@@ -1,4 +1,4 @@
-"""Stage 7: effects. Active instruments act on the state through five channels.
+"""Stage 9: effects. Active instruments act on the state through five channels.
 
 Relief lowers tension, capacity gains close part of the gap to full Pillar I capacity,
 protection presence prevents killing, deterrence lowers onset hazard and killing intensity, and
@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Actor, Col, Status, Strat
+from sim.concepts import N_INSTRUMENTS, Actor, Col, Leadership, Pillar, Status, Strat
 from sim.jit import rule
 from sim.parameters import P
 from sim.state import Region, World
 
-_PILLARS = 3
+RECEPTIVENESS = np.array(
+    [[P[f"PILLAR{int(pillar)}_{lead.name}"] for lead in Leadership] for pillar in Pillar], np.int64
+)
+"""Index in the parameter vector of ``pillar<P>_<leadership>``, by pillar (row P - 1) and leadership."""
 
 
 @rule
@@ -35,7 +38,7 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
         dose = strategy[k, Strat.INTENSITY] * w[i].scale[k]
         if int(table[k, Col.ACTOR]) == Actor.REGIONAL_BODY:
             dose *= region[i].body_capacity
-        receptive = dose * p[P.PILLAR1_RESILIENT + _PILLARS * (int(table[k, Col.PILLAR]) - 1) + lead]
+        receptive = dose * p[RECEPTIVENESS[int(table[k, Col.PILLAR]) - 1, lead]]
         relief += table[k, Col.RELIEF] * receptive
         capacity += table[k, Col.CAPACITY] * receptive
         deterrence += table[k, Col.DETERRENCE] * receptive

@@ -29,14 +29,16 @@ def draw_shocks(i: int, week: int, key: np.uint64, w: World) -> None:
 
 
 @rule
-def contagion(i: int, region: Region, w: World, p: np.ndarray) -> float:
-    """Tension flowing into state ``i`` from neighbours in atrocity and their refugees.
+def contagion(i: int, borders: np.ndarray, region: Region, w: World, p: np.ndarray) -> float:
+    """Tension flowing into state ``i`` from its neighbours ``borders`` in atrocity and their refugees.
 
     Refugees leave a neighbour only while it is in atrocity, split evenly among its neighbours.
+    ``borders`` lists the neighbours in ascending order (the kernel passes the scenario's list,
+    a Mesa state agent the one of its network cell: the same numbers, summed in the same order).
     """
     inflow = 0.0
-    for e in range(region[i].degree):
-        j = region[i].neighbours[e]
+    for e in range(borders.shape[0]):
+        j = borders[e]
         if w[j].phase == Phase.ATROCITY:
             refugees = w[j].weekly_displaced / region[j].degree
             inflow += p[P.CONTAGION_ATROCITY] + p[P.CONTAGION_REFUGEES] * refugees / region[i].population
@@ -44,7 +46,7 @@ def contagion(i: int, region: Region, w: World, p: np.ndarray) -> float:
 
 
 @rule
-def update_tension(i: int, week: int, region: Region, w: World, p: np.ndarray) -> None:
+def update_tension(i: int, borders: np.ndarray, week: int, region: Region, w: World, p: np.ndarray) -> None:
     """Stage 2: mean reversion, self-reinforcement, incitement, contagion, relief and shock."""
     t = w[i].tension
     lead = region[i].leadership
@@ -53,7 +55,7 @@ def update_tension(i: int, week: int, region: Region, w: World, p: np.ndarray) -
         drift += p[P.SELF_REINFORCEMENT] * t
     if lead == Leadership.DETERMINED and t > p[P.THRESHOLD_TENSION]:
         drift += p[P.INCITEMENT] * (1.0 - deterrence(i, w))
-    drift += contagion(i, region, w, p) - w[i].relief
+    drift += contagion(i, borders, region, w, p) - w[i].relief
     shock = p[P.SHOCK_SD] * p[P.SHOCK_RESILIENT + lead] * w[i].shock
     t = min(max(t + drift + shock, 0.0), 1.0)
     w[i].tension = t

@@ -17,8 +17,7 @@ def inputs(fragile_region: sim.Scenario):
 
 
 def _run(inputs, reps: int = 300, first: int = 0, block: int = kernel.BLOCK) -> np.ndarray:
-    out, _ = kernel.run(7, first, reps, inputs.weeks, inputs.region, inputs.params, inputs.strategy, inputs.table,
-                        block=block)  # fmt: skip
+    out, _ = kernel.run(7, first, reps, inputs, block=block)
     return out
 
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+import pytest
+
 import sim
+from sim.concepts import Crime, Leadership, Pillar
 from sim.experiments.statistics import wilson_ci
+from sim.parameters import PARAMETERS, P
+from sim.rules.effects import RECEPTIVENESS
 
 REPS = 4000
 
@@ -27,3 +34,22 @@ def test_pillar2_prevents_far_more_under_divided_than_determined_leadership(sing
     )
     assert cuts["divided"] > 0.5
     assert cuts["divided"] > 3 * cuts["determined"]
+
+
+def test_receptiveness_is_indexed_by_pillar_and_leadership_name() -> None:
+    assert RECEPTIVENESS.shape == (len(Pillar), len(Leadership))
+    for pillar in Pillar:
+        for lead in Leadership:
+            name = PARAMETERS[RECEPTIVENESS[pillar - 1, lead]].name
+            assert name == f"pillar{int(pillar)}_{lead.name.lower()}"
+
+
+@pytest.mark.parametrize(
+    ("stem", "members"),
+    [("shock", Leadership), ("hazard", Leadership), ("intensity", Leadership), ("consent", Leadership),
+     ("kill", Crime), ("displace", Crime)],
+)  # fmt: skip
+def test_families_the_rules_index_by_code_are_stored_in_code_order(stem: str, members: type[IntEnum]) -> None:
+    """``p[P.SHOCK_RESILIENT + leadership]`` and the like hold only while each family is consecutive."""
+    first = P[f"{stem}_{next(iter(members)).name}".upper()]
+    assert [PARAMETERS[first + m].name for m in members] == [f"{stem}_{m.name.lower()}" for m in members]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 import sim
+from sim.concepts import COUNCIL_SEATS, N_P5, Vote
 from sim.experiments.statistics import mean_ci
+from sim.rules.response import tally
 
 REPS = 3000
 
@@ -76,3 +78,17 @@ def test_council_acts_only_on_states_the_joint_office_warned_about(fragile_regio
     assert len(acted) > 0
     assert (acted["first_warning_week"].notna()).all()
     assert np.all(acted["first_response_week_pillar3"] >= acted["first_warning_week"])
+
+
+def _votes(yes: int, p5: tuple[Vote, ...] = (Vote.YES,) * N_P5) -> np.ndarray:
+    elected = [Vote.YES] * (yes - sum(v == Vote.YES for v in p5))
+    return np.array([*p5, *elected, *[Vote.NO] * (COUNCIL_SEATS - N_P5 - len(elected))], np.int64)
+
+
+def test_tally_needs_nine_yes_and_no_veto() -> None:
+    assert tally(_votes(9)) == (True, 0)
+    assert tally(_votes(8)) == (False, 0), "an elected member's no is no veto, but eight yes votes are too few"
+    abstaining = (Vote.ABSTAIN, Vote.YES, Vote.YES, Vote.ABSTAIN, Vote.YES)
+    assert tally(_votes(9, abstaining)) == (True, 0), "abstention is no veto"
+    vetoed = (Vote.YES, Vote.YES, Vote.NO, Vote.YES, Vote.YES)
+    assert tally(_votes(14, vetoed)) == (False, 1)

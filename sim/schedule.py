@@ -1,0 +1,247 @@
+"""The weekly schedule, defined once: which stage comes when, who acts in it, which rule it runs.
+
+Both engines derive their week from :data:`STAGES`. The Numba kernel chains the stages' region
+functions (``Stage.run``, all with the signature of :func:`shocks`) into one compiled
+``step_week``; the Mesa model lets the agents named by ``Stage.actor`` run ``Stage.method``,
+which calls the same rule for the agent's own states or pairs. Each stage runs completely before
+the next starts; within a stage, the order in which states, pairs or agents act changes nothing
+(``docs/ODD.md``, section 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.concepts import N_INSTRUMENTS
+from sim.jit import rule
+from sim.rules.effects import apply_effects
+from sim.rules.escalation import change_phase, draw_shocks, update_tension
+from sim.rules.harm import suffer_harm
+from sim.rules.response import (
+    consents,
+    council_ballots,
+    draft_due,
+    offer_due,
+    propose,
+    propose_portfolio,
+    settle_draft,
+    settle_offer,
+    tally,
+)
+from sim.rules.warning import observe
+from sim.state import Region, World
+
+
+@rule
+def shocks(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 1 for every state. ``pairs``, ``runs``: the (state, instrument) pairs grouped by
+    decider (:class:`sim.deciders.Deciders`); ``votes``: room for the Council's 15 ballots."""
+    for i in range(region.shape[0]):
+        draw_shocks(i, week, key, w)
+
+
+@rule
+def dynamics(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 2 for every state, with the neighbours of the scenario's border list."""
+    for i in range(region.shape[0]):
+        update_tension(i, region[i].neighbours[: region[i].degree], week, region, w, p)
+
+
+@rule
+def phase_changes(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 3 for every state."""
+    for i in range(region.shape[0]):
+        change_phase(i, week, key, region, w, p)
+
+
+@rule
+def harm(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 4 for every state."""
+    for i in range(region.shape[0]):
+        suffer_harm(i, region, w, p)
+
+
+@rule
+def observation(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 5: the Joint Office observes every state."""
+    for i in range(region.shape[0]):
+        observe(i, week, region, w, p)
+
+
+@rule
+def proposals(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 6: every decider, one after the other, on each pair it decides."""
+    propose_portfolio(pairs, runs, week, w, p, strategy, table)
+
+
+@rule
+def council_votes(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 7: the Council votes on every due draft resolution."""
+    for i in range(region.shape[0]):
+        if w[i].pending == 0:
+            continue
+        for k in range(N_INSTRUMENTS):
+            if draft_due(i, k, week, w, table):
+                council_ballots(i, k, week, key, region, w, p, table, votes)
+                adopted, vetoes = tally(votes)
+                settle_draft(i, k, week, adopted, vetoes, w, p, table)
+
+
+@rule
+def consent(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 8: every host state answers the offers of help due this week."""
+    for i in range(region.shape[0]):
+        if w[i].pending == 0:
+            continue
+        for k in range(N_INSTRUMENTS):
+            if offer_due(i, k, week, w, table):
+                settle_offer(i, k, week, consents(i, k, week, key, region, p), w, p, table)
+
+
+@rule
+def effects(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 9 for every state."""
+    for i in range(region.shape[0]):
+        apply_effects(i, region, w, p, strategy, table)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the week.
+
+    Attributes
+    ----------
+    name
+        Short name, as the ODD's schedule table gives it.
+    rule
+        The model rule the stage is about (``docs/ODD.md`` section 7 names it).
+    actor
+        Which Mesa agents act: ``"StateAgent"``, ``"JointOffice"``, ``"SecurityCouncil"``, or
+        ``"Decider"`` (every agent that decides pairs).
+    method
+        The method those agents run.
+    run
+        The kernel's function that runs the stage for the whole region.
+    """
+
+    name: str
+    rule: Callable[..., object]
+    actor: str
+    method: str
+    run: Callable[..., None]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("shocks", draw_shocks, "StateAgent", "draw_shocks", shocks),
+    Stage("dynamics", update_tension, "StateAgent", "update_tension", dynamics),
+    Stage("phase changes", change_phase, "StateAgent", "change_phase", phase_changes),
+    Stage("harm", suffer_harm, "StateAgent", "suffer_harm", harm),
+    Stage("observation", observe, "JointOffice", "assess", observation),
+    Stage("proposals", propose, "Decider", "propose", proposals),
+    Stage("Council votes", council_ballots, "SecurityCouncil", "vote", council_votes),
+    Stage("consent", consents, "StateAgent", "answer_offers", consent),
+    Stage("effects", apply_effects, "StateAgent", "absorb_effects", effects),
+)
+"""The week, in order."""
