@@ -130,3 +130,30 @@ def test_installed_command_reports_without_traceback(tmp_path: Path) -> None:
         done.stderr.strip()
         == f"r2p: error: {bad}: states[0].capacity: -1 is out of range; allowed: a number from 0 to 1"
     )
+
+
+def test_set_overrides_a_field_as_the_registry_applies_it(tmp_path: Path) -> None:
+    import sim
+
+    out = tmp_path / "set.parquet"
+    argv = ["run", "fragile_region", "--strategy", "three_pillar_flexible", "--reps", "30", "--seed", "4"]
+    assert main([*argv, "--set", "strategy.pillar3.delay=8", "--out", str(out)]) == 0
+    strategy = sim.load_strategy("three_pillar_flexible").with_pillar(3, delay=8)
+    expected = sim.simulate("fragile_region", strategy, 30, seed=4)
+    assert pd.read_parquet(out)["deaths"].tolist() == expected["deaths"].tolist()
+    plain = sim.simulate("fragile_region", "three_pillar_flexible", 30, seed=4)
+    assert plain["deaths"].tolist() != expected["deaths"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("strategy.pillar3.delay=999", "--set: strategy.pillar3.delay: 999 is out of range; allowed: an integer"),
+        ("nonsense", "--set: 'nonsense' is not KEY=VALUE"),
+        ("strategy.pillar9.delay=1", "--set: strategy.pillar9.delay:"),
+    ],
+)
+def test_bad_set_gives_one_line(value: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "fragile_region", "--reps", "5", "--set", value]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1

@@ -9,6 +9,7 @@ from sim.cli.arguments import parquet_path, whole
 from sim.experiments.store import write_table
 from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
 from sim.scenario import load_scenario
+from sim.schema.registry import apply_overrides
 from sim.simulate import ENGINES, simulate
 from sim.strategy import load_strategy
 
@@ -38,6 +39,15 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     restraint.add_argument(
         "--no-veto-restraint", dest="veto_restraint", action="store_false", help="the norm does not hold"
     )
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set any settable field, e.g. --set strategy.pillar3.delay=8 --set scenario.warning.noise=0.2 "
+        "(keys and ranges: r2p schema experiment, or docs/user-guide.md); repeatable",
+    )
     run.set_defaults(handler=main)
     return run
 
@@ -50,6 +60,7 @@ def main(args: argparse.Namespace) -> None:
     strategy = load_strategy(args.strategy)
     if args.veto_restraint is not None:
         strategy = strategy.replace(veto_restraint=args.veto_restraint)
+    scenario, strategy = apply_overrides(scenario, strategy, args.overrides)
     start = time.perf_counter()
     outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks)
     seconds = time.perf_counter() - start

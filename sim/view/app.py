@@ -17,6 +17,7 @@ import solara.lab
 
 from sim.concepts import Phase, Pillar
 from sim.config import shipped
+from sim.schema.registry import lookup
 from sim.strategy import presets
 from sim.view import charts, explainer
 from sim.view.session import PILLARS, Run, Settings, pillar_defaults, start, warning_noise
@@ -25,6 +26,10 @@ from sim.view.side_by_side import Pair, pair
 PLAY_SECONDS = 0.4
 """Pause between weeks while playing."""
 
+DELAY_SLIDER_WEEKS = 52
+"""The delay sliders stop at a year (the files allow up to ``MAX_DELAY``)."""
+NOISE_SLIDER_MAX = 0.5
+"""The warning-noise slider stops at 0.5 (the files allow up to the registry's bound)."""
 DEFAULTS = Settings()
 """Settings the page opens with."""
 
@@ -62,19 +67,27 @@ def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[
     start_values = pillar_defaults(run.strategy)
     for pillar in PILLARS:
         roman = Pillar(pillar).name
+        trigger_range, delay_range = (
+            lookup(f"strategy.pillar{pillar}.trigger"),
+            lookup(f"strategy.pillar{pillar}.delay"),
+        )
         trigger, delay = start_values["trigger"][pillar - 1], int(start_values["delay"][pillar - 1])
         _label(f"Pillar {roman} trigger (perceived risk): <b>{trigger:.2f}</b>")
         solara.SliderFloat(
             "",
             value=trigger,
-            min=0.0,
-            max=1.0,
+            min=float(trigger_range.low),
+            max=float(trigger_range.high),
             step=0.05,
             on_value=lambda v, p=pillar: restart(s.with_pillar(p, trigger=v)),
         )
         _label(f"Pillar {roman} delay: <b>{delay} week{'' if delay == 1 else 's'}</b>")
         solara.SliderInt(
-            "", value=delay, min=0, max=52, on_value=lambda v, p=pillar: restart(s.with_pillar(p, delay=v))
+            "",
+            value=delay,
+            min=int(delay_range.low),
+            max=min(int(delay_range.high), DELAY_SLIDER_WEEKS),
+            on_value=lambda v, p=pillar: restart(s.with_pillar(p, delay=v)),
         )
     solara.Switch(
         label="Veto restraint (P5 refrain from the veto)",
@@ -82,12 +95,13 @@ def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[
         on_value=lambda v: restart(s.replace(veto_restraint=v)),
     )
     noise = warning_noise(run.scenario)
+    noise_range = lookup("scenario.warning.noise")
     _label(f"Early-warning noise: <b>{noise:.2f}</b>")
     solara.SliderFloat(
         "",
         value=noise,
-        min=0.0,
-        max=0.5,
+        min=float(noise_range.low),
+        max=min(float(noise_range.high), NOISE_SLIDER_MAX),
         step=0.01,
         on_value=lambda v: restart(s.replace(warning_noise=v)),
     )
