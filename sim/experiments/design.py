@@ -123,13 +123,7 @@ def _uncertain(key: str, table: UncertainInput, scenarios: tuple[Scenario, ...],
     if table.values is not None:
         ends, item = table.values, Uncertain(key, values=table.values)
     elif field.numeric:
-        low, high = table.low, table.high
-        if field.integer:
-            for name, value in (("low", low), ("high", high)):
-                if float(value) != int(value):
-                    raise InputError(file, f"{where}.{name}", f"{value!r} is not a whole number",
-                                     f"a whole number, as {key} is")  # fmt: skip
-            low, high = int(low), int(high)
+        low, high = field.range_ends(table.low, table.high, file, where)
         ends, item = (low, high), Uncertain(key, float(low), float(high), field.integer)
     else:
         raise InputError(file, where, f"{key!r} takes no numbers", "values = [...]")

@@ -124,13 +124,7 @@ def _check_input(item: ParameterInput, n: int, scenario: Scenario, strategy: Str
                          "a numeric scenario or strategy field")  # fmt: skip
     if not field.numeric:
         raise InputError(file, f"{where}.key", f"{item.key!r} is not a numeric field")
-    low, high = item.low, item.high
-    if field.integer:
-        for name, value in (("low", low), ("high", high)):
-            if float(value) != int(value):
-                raise InputError(file, f"{where}.{name}", f"{value!r} is not a whole number",
-                                 f"a whole number, as {item.key} is")  # fmt: skip
-        low, high = int(low), int(high)
+    low, high = field.range_ends(item.low, item.high, file, where)
     if not low < high:
         raise InputError(file, f"{where}.high", f"{high!r} is not greater than low ({low!r})", "high > low")
     for name, value in (("low", low), ("high", high)):

@@ -97,6 +97,22 @@ class Key:
             raise TypeError(f"{self.key} is not a numeric field")
         return self.rule
 
+    def range_ends(self, low: float, high: float, file: str | Path, where: str) -> tuple[float, float]:
+        """The ends ``low`` and ``high`` of a range over this field, as whole numbers if the field is.
+
+        Raises
+        ------
+        InputError
+            At ``where.low`` or ``where.high`` if the field takes whole numbers and an end is not one.
+        """
+        if not self.integer:
+            return low, high
+        for name, value in (("low", low), ("high", high)):
+            if float(value) != int(value):
+                raise InputError(file, f"{where}.{name}", f"{value!r} is not a whole number",
+                                 f"a whole number, as {self.key} is")  # fmt: skip
+        return int(low), int(high)
+
     def check(self, value: Any, file: str | Path = "grid", where: str | None = None) -> Any:
         """``value`` if the field allows it (as stored), else an :class:`InputError` at ``where``."""
         try:
