@@ -106,6 +106,10 @@ class Instrument:
     cost: float
     veto_base: float  # probability a patron P5 member vetoes, before pressure and restraint
     description: str
+    intrusive: float = 0.0  # how far it overrides the host's sovereignty, 0..1 (assumption)
+    coercive: bool = False  # pressure on the perpetrator without protecting anyone
+    sanction: bool = False  # a sanction or embargo: an economic cost to the country
+    weaker: str = ""  # the measure a draft is watered down to under a veto threat ("" none)
 
 
 _I, _II, _III = Pillar.I, Pillar.II, Pillar.III
@@ -118,7 +122,8 @@ _S, _R, _C, _J, _CS = (
 )
 
 # name, pillar, actor, council, consent, assembly,
-#   relief, capacity, protection, deterrence, information, cost, veto_base, description
+#   relief, capacity, protection, deterrence, information, cost, veto_base, description,
+#   intrusive, coercive, sanction, weaker
 INSTRUMENTS: tuple[Instrument, ...] = tuple(
     Instrument(*row)
     for row in (
@@ -145,28 +150,36 @@ INSTRUMENTS: tuple[Instrument, ...] = tuple(
          "Peacebuilding Commission and Fund support"),
         ("council_statement", _III, _C, True, False, True,
          0.003, 0.000, 0.00, 0.05, 0.0, 0.05, 0.3,
-         "Council statements and Chapter VI pacific measures"),
+         "Council statements and Chapter VI pacific measures",
+         0.2, True, False, ""),
         ("fact_finding", _III, _J, False, False, False,
          0.000, 0.000, 0.00, 0.05, 0.4, 0.3, 0.0,
-         "Human Rights Council fact-finding mission"),
+         "Human Rights Council fact-finding mission",
+         0.3, False, False, ""),
         ("targeted_sanctions", _III, _C, True, False, True,
          0.004, 0.000, 0.00, 0.15, 0.0, 1.0, 0.7,
-         "targeted sanctions: travel bans, asset freezes, luxury goods"),
+         "targeted sanctions: travel bans, asset freezes, luxury goods",
+         0.6, True, True, "council_statement"),
         ("arms_embargo", _III, _C, True, False, True,
          0.000, 0.000, 0.30, 0.10, 0.0, 0.5, 0.6,
-         "arms embargo"),
+         "arms embargo",
+         0.6, True, True, "council_statement"),
         ("icc_referral", _III, _C, True, False, False,
          0.000, 0.000, 0.00, 0.25, 0.0, 0.5, 0.8,
-         "referral to the International Criminal Court"),
+         "referral to the International Criminal Court",
+         0.8, False, False, "council_statement"),
         ("chapter7_force", _III, _C, True, False, False,
          0.010, 0.000, 2.50, 0.30, 0.1, 50.0, 0.95,
-         "use of force authorised under Chapter VII"),
+         "use of force authorised under Chapter VII",
+         1.0, False, False, "arms_embargo"),
         ("chapter8_regional", _III, _R, True, False, False,
          0.006, 0.000, 1.20, 0.10, 0.1, 15.0, 0.8,
-         "Chapter VIII action by a regional body with Council authorisation"),
+         "Chapter VIII action by a regional body with Council authorisation",
+         1.0, False, False, "council_statement"),
         ("divestment_campaign", _III, _CS, False, False, False,
          0.001, 0.000, 0.00, 0.05, 0.0, 0.05, 0.0,
-         "civil-society campaign to withdraw foreign investment"),
+         "civil-society campaign to withdraw foreign investment",
+         0.3, True, True, ""),
     )
 )  # fmt: skip
 
@@ -189,6 +202,10 @@ class Col(IntEnum):
     INFORMATION = 9
     COST = 10
     VETO_BASE = 11
+    INTRUSIVE = 12
+    COERCIVE = 13
+    SANCTION = 14
+    WEAKER = 15
 
 
 class Strat(IntEnum):
@@ -207,7 +224,8 @@ def instrument_table() -> np.ndarray:
         table[k] = (
             int(ins.pillar), int(ins.actor), ins.council, ins.consent, ins.assembly,
             ins.relief, ins.capacity, ins.protection, ins.deterrence, ins.information,
-            ins.cost, ins.veto_base,
+            ins.cost, ins.veto_base, ins.intrusive, ins.coercive, ins.sanction,
+            INSTRUMENT_NAMES.index(ins.weaker) if ins.weaker else -1,
         )  # fmt: skip
     return table
 

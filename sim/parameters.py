@@ -27,6 +27,10 @@ class Param:
     source: str
     description: str
     integer: bool = False
+    off: float | None = None
+    """The value that switches this parameter's mechanism off, for parameters of mechanisms added
+    after the first model version: with every such parameter at its ``off`` value, the model is the
+    first version (the golden test holds it to that)."""
 
 
 _A = "assumption"
@@ -163,6 +167,11 @@ P = IntEnum("P", [(p.name.upper(), i) for i, p in enumerate(PARAMETERS)])
 
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMETERS}
 STRATEGY_SWITCHES = ("veto_restraint", "uniting_for_peace")
+
+
+def first_version() -> dict[str, float]:
+    """Overrides that switch off every mechanism added after the first model version."""
+    return {p.name: p.off for p in PARAMETERS if p.off is not None}
 
 
 def default_vector() -> np.ndarray:

@@ -49,9 +49,10 @@ def _cells(*cells: str) -> str:
 
 
 def parameter_row(p: Param) -> str:
-    """Row of the parameter table: name, default, unit, range, source, description."""
+    """Row of the parameter table: name, default, unit, range, source, description (and its off value)."""
     allowed = f"[{number(p.low)}, {number(p.high)}]" + (" integer" if p.integer else "")
-    return _cells(f"`{p.name}`", number(p.default), p.unit, allowed, p.source, p.description)
+    text = p.description if p.off is None else f"{p.description} (off: {number(p.off)})"
+    return _cells(f"`{p.name}`", number(p.default), p.unit, allowed, p.source, text)
 
 
 def _yes(flag: bool) -> str:
@@ -70,6 +71,10 @@ def instrument_row(ins: Instrument) -> str:
         *(number(x) for x in (ins.relief, ins.capacity, ins.protection, ins.deterrence, ins.information)),
         number(ins.cost),
         number(ins.veto_base),
+        number(ins.intrusive),
+        _yes(ins.coercive),
+        _yes(ins.sanction),
+        f"`{ins.weaker}`" if ins.weaker else "",
     )
 
 

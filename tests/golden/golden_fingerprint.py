@@ -8,12 +8,15 @@ column on its own lets an outcome be added later without invalidating the others
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.config import data_dir, shipped
+from sim.parameters import first_version
 from sim.rules.outcomes import TRAJECTORY
+from sim.scenario import Scenario, load_scenario
+from sim.strategy import Strategy, load_strategy
 
 REPS = 200
 MESA_REPS = 8
@@ -22,12 +25,26 @@ SEED = 2009
 SUFFIXES = ("", "+veto_restraint", "+uniting_for_peace")
 
 
+INPUTS = Path(__file__).resolve().parent / "inputs"
+"""The scenario and strategy files as they were shipped when ``golden.json`` was made."""
+
+
+def _stems(folder: Path) -> list[str]:
+    return sorted(path.stem for path in folder.glob("*.toml"))
+
+
 def cases() -> list[tuple[str, str]]:
-    """Every shipped scenario x preset (plain and with each suffix), and each historical strategy."""
-    presets = shipped("strategies")
-    out = [(sc, f"{st}{suffix}") for sc in shipped("scenarios") for st in presets for suffix in SUFFIXES]
-    episodes = sorted(path.stem for path in (data_dir("strategies") / "historical").glob("*.toml"))
-    return out + [(ep, f"historical/{ep}") for ep in episodes]
+    """Every scenario x preset of ``inputs`` (plain and with each suffix), and each historical strategy."""
+    presets = _stems(INPUTS / "strategies")
+    out = [(sc, f"{st}{suffix}") for sc in _stems(INPUTS / "scenarios") for st in presets for suffix in SUFFIXES]
+    return out + [(ep, f"historical/{ep}") for ep in _stems(INPUTS / "strategies" / "historical")]
+
+
+def load_case(scenario: str, strategy: str) -> tuple[Scenario, Strategy]:
+    """A case's files from ``inputs``, with every mechanism added since the first model version off."""
+    base, *suffixes = strategy.split("+")
+    chosen = load_strategy("+".join([str(INPUTS / "strategies" / f"{base}.toml"), *suffixes]))
+    return load_scenario(INPUTS / "scenarios" / f"{scenario}.toml").with_params(**first_version()), chosen
 
 
 def _digest(values: np.ndarray) -> str:

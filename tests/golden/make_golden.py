@@ -14,7 +14,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from golden_fingerprint import MESA_REPS, REPS, SEED, cases, fingerprint  # beside this script
+from golden_fingerprint import MESA_REPS, REPS, SEED, cases, fingerprint, load_case  # beside this script
 
 import sim
 
@@ -25,7 +25,7 @@ def main() -> None:
     revision = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
     table = {}
     for scenario, strategy in cases():
-        outcomes, paths = sim.simulate(scenario, strategy, REPS, seed=SEED, trajectories=True)
+        outcomes, paths = sim.simulate(*load_case(scenario, strategy), REPS, seed=SEED, trajectories=True)
         table[f"{scenario}|{strategy}"] = {
             "all": fingerprint(outcomes, paths),
             "head": fingerprint(outcomes.head(MESA_REPS), paths[:MESA_REPS]),
