@@ -85,8 +85,8 @@ def chain(stages: Sequence[Stage]) -> Callable[..., None]:
         return stages[0].run
     if len(stages) == 2:
         return _in_turn(stages[0].run, stages[1].run)
-    third = -(-len(stages) // 3)
-    return _in_turn(chain(stages[:third]), chain(stages[third : 2 * third]), chain(stages[2 * third :]))
+    cuts = [len(stages) * j // 3 for j in range(4)]  # three non-empty parts, sizes differing by at most one
+    return _in_turn(*(chain(stages[cuts[j] : cuts[j + 1]]) for j in range(3)))
 
 
 step_week = chain(STAGES)

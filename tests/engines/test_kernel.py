@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import sim
+import sim.schedule
 from sim.engines import kernel
+from sim.jit import rule
 from sim.model_inputs import model_inputs
 
 
@@ -50,3 +52,22 @@ def test_trajectories_match_outcomes(fragile_region: sim.Scenario) -> None:
     final_deaths = frames[:, -1, 2, :].sum(axis=1)
     np.testing.assert_allclose(final_deaths, table["deaths"].to_numpy(), rtol=1e-12)
     assert (np.diff(frames[:, :, 2, :], axis=1) >= 0).all(), "cumulative deaths never fall"
+
+
+def _digit_stage(j: int) -> sim.schedule.Stage:
+    """A stage that appends the digit ``j`` to ``p[0]``, so the chained order can be read off."""
+
+    @rule
+    def run(week, key, region, w, p, strategy, table, pairs, runs, votes) -> None:
+        p[0] = p[0] * 10 + j
+
+    return sim.schedule.Stage(f"stage {j}", run, "StateAgent", "draw_shocks", run)
+
+
+@pytest.mark.parametrize("n", range(1, 13))
+def test_chain_runs_any_number_of_stages_once_each_in_order(n: int) -> None:
+    step = kernel.chain([_digit_stage(j % 9 + 1) for j in range(n)])
+    p = np.zeros(1)
+    empty = np.zeros((1, 1), np.int64)
+    step(0, np.uint64(0), np.zeros(1), np.zeros(1), p, np.zeros((1, 1)), np.zeros((1, 1)), empty, empty, empty[0])
+    assert p[0] == float("".join(str(j % 9 + 1) for j in range(n)))
