@@ -77,7 +77,7 @@ def _in_turn(
 def chain(stages: Sequence[Stage]) -> Callable[..., None]:
     """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
 
-    Built as a shallow tree of rules that each run two or three others (nine stages: two levels),
+    Built as a shallow tree of rules that each run two or three others (ten stages: two levels),
     all inlined, so the chained week compiles to the code one would write out by hand and is
     cached with the kernel that calls it. (Numba's compile time grows with the tree's depth.)
     """
@@ -85,8 +85,9 @@ def chain(stages: Sequence[Stage]) -> Callable[..., None]:
         return stages[0].run
     if len(stages) == 2:
         return _in_turn(stages[0].run, stages[1].run)
-    third = -(-len(stages) // 3)
-    return _in_turn(chain(stages[:third]), chain(stages[third : 2 * third]), chain(stages[2 * third :]))
+    n = len(stages)
+    first, second = (n + 2) // 3, (n + 2) // 3 + (n + 1) // 3
+    return _in_turn(chain(stages[:first]), chain(stages[first:second]), chain(stages[second:]))
 
 
 step_week = chain(STAGES)
