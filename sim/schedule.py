@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.concepts import N_INSTRUMENTS
 from sim.jit import rule
+from sim.rules.capacity import allocate
 from sim.rules.effects import apply_effects
 from sim.rules.escalation import change_phase, draw_shocks, update_tension
 from sim.rules.harm import suffer_harm
@@ -186,7 +187,24 @@ def consent(
             continue
         for k in range(N_INSTRUMENTS):
             if offer_due(i, k, week, w, table):
-                settle_offer(i, k, week, consents(i, k, week, key, region, p), w, p, table)
+                settle_offer(i, k, week, consents(i, k, week, key, region, w, p), w, p, table)
+
+
+@rule
+def allocation(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 9: the Joint Office shares the region's peacekeepers and mediators among the states."""
+    allocate(region, w, p, strategy, table)
 
 
 @rule
@@ -202,7 +220,7 @@ def effects(
     runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 9 for every state."""
+    """Stage 10 for every state."""
     for i in range(region.shape[0]):
         apply_effects(i, region, w, p, strategy, table)
 
@@ -242,6 +260,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("proposals", propose, "Decider", "propose", proposals),
     Stage("Council votes", council_ballots, "SecurityCouncil", "vote", council_votes),
     Stage("consent", consents, "StateAgent", "answer_offers", consent),
+    Stage("allocation", allocate, "JointOffice", "allocate", allocation),
     Stage("effects", apply_effects, "StateAgent", "absorb_effects", effects),
 )
 """The week, in order."""

@@ -77,6 +77,18 @@ WORLD_FIELDS = (
     ("status", np.int64, (N_INSTRUMENTS,), "Status code of each instrument"),
     ("timer", np.int64, (N_INSTRUMENTS,), "week of the next event of a waiting instrument"),
     ("scale", np.float64, (N_INSTRUMENTS,), "effect scale (1 for a resolution, less for the Assembly)"),
+    # costs and side effects, the perpetrator's calculus
+    ("grievance", np.float64, (), "weekly tension from backlash, sanctions and mobilisation"),
+    ("resentment", np.float64, (), "the host's resentment of intrusive measures (decaying stock)"),
+    ("backlash", np.float64, (), "cumulative intrusive dose applied while not in atrocity"),
+    ("resolve", np.float64, (), "multiplier of killing intensity from the perpetrator's calculus"),
+    ("restraint", np.float64, (), "multiplier of the onset hazard from the perpetrator's calculus"),
+    ("alert_week", np.int64, (), "week the open alert was raised, -1 if none"),
+    ("alert_episodes", np.int64, (), "atrocity onsets so far when the open alert was raised"),
+    ("false_alarms", np.int64, (), "alerts that lapsed without an atrocity onset"),
+    ("credibility", np.float64, (), "weight of warnings about the state, 0..1"),
+    ("pool_share", np.float64, (2,), "share of demand the peacekeeping and mediation pools meet"),
+    ("shortfall", np.float64, (), "cumulative dose not delivered for lack of capacity"),
 )
 
 REGION = np.dtype([(name, kind, shape) for name, kind, shape, _ in REGION_FIELDS], align=True)
@@ -140,3 +152,15 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
             x.status[k] = 0
             x.timer[k] = 0
             x.scale[k] = 0.0
+        x.grievance = 0.0
+        x.resentment = 0.0
+        x.backlash = 0.0
+        x.resolve = 1.0
+        x.restraint = 1.0
+        x.alert_week = -1
+        x.alert_episodes = 0
+        x.false_alarms = 0
+        x.credibility = 1.0
+        x.pool_share[0] = 1.0
+        x.pool_share[1] = 1.0
+        x.shortfall = 0.0

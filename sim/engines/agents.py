@@ -2,15 +2,16 @@
 
 Who decides what (:mod:`sim.deciders` assigns the pairs, :mod:`sim.schedule` orders the stages):
 
-* :class:`StateAgent` - its tension, phase and harm (stages 1-4, 9), its own Pillar I measures
+* :class:`StateAgent` - its tension, phase and harm (stages 1-4, 10), its own Pillar I measures
   (stage 6), and its consent to offered help (stage 8);
 * :class:`RegionalOrganisation` - Pillar II help and Chapter VIII action for the member states
   of which it is the most capable body (stage 6);
 * :class:`SecurityCouncil` - Chapter VI and VII measures (stage 6), and the vote of its 15
   members on every due draft resolution, whoever tabled it (stage 7);
 * :class:`JointOffice` - the Secretary-General and Joint Office: early warning for every state
-  (stage 5), Human Rights Council fact-finding, peacebuilding funds, and Pillar II help and
-  Chapter VIII action for states that belong to no body (stage 6);
+  (stage 5), the sharing of the region's peacekeepers and mediators (stage 9), Human Rights
+  Council fact-finding, peacebuilding funds, and Pillar II help and Chapter VIII action for
+  states that belong to no body (stage 6);
 * :class:`CivilSociety` - divestment campaigns (stage 6).
 
 Each stage method calls the compiled rule of :mod:`sim.rules` for the agent's own states or
@@ -34,6 +35,7 @@ import numpy as np
 from mesa.discrete_space import FixedAgent
 
 from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, P5, Crime, Leadership, Phase, Vote
+from sim.rules.capacity import allocate
 from sim.rules.effects import apply_effects
 from sim.rules.escalation import change_phase, draw_shocks, update_tension
 from sim.rules.harm import suffer_harm
@@ -141,7 +143,7 @@ class StateAgent(Decider, FixedAgent):
         outside = m.outside.get("consent")
         if outside is not None:
             return bool(outside(self, instrument))
-        return bool(consents(self.index, instrument, m.week, m.key, m.region, m.params))
+        return bool(consents(self.index, instrument, m.week, m.key, m.region, m.world, m.params))
 
     def answer_offers(self) -> None:
         """Stage 8: accept or refuse each offer of help due this week."""
@@ -150,7 +152,7 @@ class StateAgent(Decider, FixedAgent):
             settle_offer(self.index, k, m.week, self.consents(k), m.world, m.params, m.table)
 
     def absorb_effects(self) -> None:
-        """Stage 9: the channels of all active instruments take effect on the state."""
+        """Stage 10: the channels of all active instruments take effect on the state."""
         m = self.model
         apply_effects(self.index, m.region, m.world, m.params, m.strategy, m.table)
 
@@ -239,6 +241,11 @@ class JointOffice(Decider):
         m = self.model
         for i in range(len(m.states)):
             observe(i, m.week, m.region, m.world, m.params)
+
+    def allocate(self) -> None:
+        """Stage 9: share the region's peacekeeping and mediation pools among the states."""
+        m = self.model
+        allocate(m.region, m.world, m.params, m.strategy, m.table)
 
 
 class CivilSociety(Decider):

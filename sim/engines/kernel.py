@@ -77,7 +77,7 @@ def _in_turn(
 def chain(stages: Sequence[Stage]) -> Callable[..., None]:
     """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
 
-    Built as a shallow tree of rules that each run two or three others (nine stages: two levels),
+    Built as a shallow tree of rules that each run two or three others (ten stages: two levels),
     all inlined, so the chained week compiles to the code one would write out by hand and is
     cached with the kernel that calls it. (Numba's compile time grows with the tree's depth.)
     """

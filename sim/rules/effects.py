@@ -1,19 +1,25 @@
-"""Stage 9: effects. Active instruments act on the state through five channels.
+"""Stage 10: effects. Active instruments act on the state through five channels.
 
 Relief lowers tension, capacity gains close part of the gap to full Pillar I capacity,
 protection presence prevents killing, deterrence lowers onset hazard and killing intensity, and
 information lowers early-warning noise. Relief, capacity and deterrence are scaled by how
 receptive the leadership is to the instrument's pillar; Pillar II help and Chapter VIII action
-are scaled by the capacity of the body that delivers them. The channels act from next week on.
+are scaled by the capacity of the body that delivers them, and deployments and mediation by the
+share the region's pools can meet (:mod:`sim.rules.capacity`). The same doses drive the side
+effects (:mod:`sim.rules.backlash`) and the perpetrator's calculus (:mod:`sim.rules.perpetrator`).
+The channels act from next week on.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Actor, Col, Leadership, Pillar, Status, Strat
+from sim.concepts import N_INSTRUMENTS, Col, Leadership, Pillar, Status, Strat
 from sim.jit import rule
 from sim.parameters import P
+from sim.rules.backlash import react
+from sim.rules.dose import FORCE, ICC, POOL, dose
+from sim.rules.perpetrator import weigh_punishment
 from sim.state import Region, World
 
 RECEPTIVENESS = np.array(
@@ -24,7 +30,8 @@ RECEPTIVENESS = np.array(
 
 @rule
 def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.ndarray, table: np.ndarray) -> None:
-    """Sum the channels of the instruments active for state ``i`` and accrue their cost."""
+    """Sum the channels of the instruments active for state ``i``, accrue their cost, and let the
+    state and its perpetrator react."""
     lead = region[i].leadership
     relief = 0.0
     capacity = 0.0
@@ -32,22 +39,38 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
     deterrence = 0.0
     information = 0.0
     cost = 0.0
+    intrusive = 0.0
+    coercion = 0.0
+    sanction = 0.0
+    force = 0.0
+    icc = 0.0
     for k in range(N_INSTRUMENTS):
         if w[i].status[k] != Status.ACTIVE:
             continue
-        dose = strategy[k, Strat.INTENSITY] * w[i].scale[k]
-        if int(table[k, Col.ACTOR]) == Actor.REGIONAL_BODY:
-            dose *= region[i].body_capacity
-        receptive = dose * p[RECEPTIVENESS[int(table[k, Col.PILLAR]) - 1, lead]]
+        d = dose(i, k, region, w, strategy, table)
+        pool = POOL[k]
+        if pool >= 0 and w[i].pool_share[pool] < 1.0:
+            w[i].shortfall += d * (1.0 - w[i].pool_share[pool])
+            d *= w[i].pool_share[pool]
+        receptive = d * p[RECEPTIVENESS[int(table[k, Col.PILLAR]) - 1, lead]]
         relief += table[k, Col.RELIEF] * receptive
         capacity += table[k, Col.CAPACITY] * receptive
         deterrence += table[k, Col.DETERRENCE] * receptive
-        protection += table[k, Col.PROTECTION] * dose
-        information += table[k, Col.INFORMATION] * dose
+        protection += table[k, Col.PROTECTION] * d
+        information += table[k, Col.INFORMATION] * d
         cost += table[k, Col.COST] * strategy[k, Strat.INTENSITY] * w[i].scale[k]
+        intrusive += table[k, Col.INTRUSIVE] * d
+        coercion += table[k, Col.COERCIVE] * d
+        sanction += table[k, Col.SANCTION] * d
+        if FORCE[k]:
+            force += d
+        if k == ICC:
+            icc += d
     w[i].relief = relief
     w[i].capacity += min(capacity, 1.0) * (1.0 - w[i].capacity)
     w[i].protection = protection
     w[i].deterrence = deterrence
     w[i].information = information
     w[i].cost += cost
+    react(i, intrusive, sanction, region, w, p)
+    weigh_punishment(i, force, icc, coercion, sanction, region, w, p)

@@ -47,7 +47,7 @@ def contagion(i: int, borders: np.ndarray, region: Region, w: World, p: np.ndarr
 
 @rule
 def update_tension(i: int, borders: np.ndarray, week: int, region: Region, w: World, p: np.ndarray) -> None:
-    """Stage 2: mean reversion, self-reinforcement, incitement, contagion, relief and shock."""
+    """Stage 2: mean reversion, self-reinforcement, incitement, contagion, relief, grievance and shock."""
     t = w[i].tension
     lead = region[i].leadership
     drift = p[P.TENSION_REVERSION] * (w[i].baseline - t) - p[P.CAPACITY_DAMPING] * w[i].capacity * t
@@ -56,6 +56,8 @@ def update_tension(i: int, borders: np.ndarray, week: int, region: Region, w: Wo
     if lead == Leadership.DETERMINED and t > p[P.THRESHOLD_TENSION]:
         drift += p[P.INCITEMENT] * (1.0 - deterrence(i, w))
     drift += contagion(i, borders, region, w, p) - w[i].relief
+    if w[i].grievance != 0.0:
+        drift += w[i].grievance
     shock = p[P.SHOCK_SD] * p[P.SHOCK_RESILIENT + lead] * w[i].shock
     t = min(max(t + drift + shock, 0.0), 1.0)
     w[i].tension = t
@@ -72,6 +74,7 @@ def onset_hazard(i: int, region: Region, w: World, p: np.ndarray) -> float:
         * np.exp(p[P.ONSET_SLOPE] * (w[i].tension - p[P.THRESHOLD_CRISIS]))
         * (1.0 - p[P.CAPACITY_HAZARD_CUT] * w[i].capacity)
         * (1.0 - deterrence(i, w))
+        * w[i].restraint
     )
     if w[i].phase == Phase.RECOVERY:
         h *= p[P.RECURRENCE_FACTOR] * (1.0 - p[P.SURVIVOR_NETWORKS] * region[i].civil_society)

@@ -20,7 +20,9 @@ def suffer_harm(i: int, region: Region, w: World, p: np.ndarray) -> None:
     at_risk = max(region[i].population * region[i].vulnerable_share - w[i].deaths - w[i].displaced, 0.0)
     lead = region[i].leadership
     crime = region[i].crime
-    intensity = p[P.INTENSITY_RESILIENT + lead] * (0.5 + w[i].tension) * w[i].severity * (1.0 - deterrence(i, w))
+    intensity = (
+        p[P.INTENSITY_RESILIENT + lead] * (0.5 + w[i].tension) * w[i].severity * (1.0 - deterrence(i, w)) * w[i].resolve
+    )
     protected = protection_share(i, region, w, p)
     kill = p[P.KILL_RATE] * p[P.KILL_GENOCIDE + crime] * intensity * (1.0 - protected)
     flee = p[P.DISPLACE_RATE] * p[P.DISPLACE_GENOCIDE + crime] * intensity * (1.0 - 0.5 * protected)

@@ -25,6 +25,9 @@ OUTCOMES = (
     "vetoes",
     "uniting_for_peace",
     "cost",
+    "false_alarms",
+    "backlash",
+    "capacity_shortfall",
 )
 """Outcome columns, in the order of the vector :func:`summarise` fills (NaN means 'never')."""
 
@@ -43,7 +46,8 @@ def _earliest(best: float, week: float) -> float:
 @rule
 def summarise(w: World, out: np.ndarray) -> None:
     """Fill ``out`` (length ``len(OUTCOMES)``) with the replication's outcomes."""
-    deaths = displaced = cost = 0.0
+    deaths = displaced = cost = backlash = shortfall = 0.0
+    false_alarms = 0
     atrocity_weeks = peak = vetoes = assembly = 0
     onset = warning = response = np.nan
     by_pillar = (np.nan, np.nan, np.nan)
@@ -52,6 +56,9 @@ def summarise(w: World, out: np.ndarray) -> None:
         deaths += x.deaths
         displaced += x.displaced
         cost += x.cost
+        false_alarms += x.false_alarms
+        backlash += x.backlash
+        shortfall += x.shortfall
         atrocity_weeks += x.atrocity_weeks
         peak = max(peak, x.peak_phase)
         vetoes += x.vetoes
@@ -87,6 +94,9 @@ def summarise(w: World, out: np.ndarray) -> None:
     out[13] = vetoes
     out[14] = assembly
     out[15] = cost
+    out[16] = false_alarms
+    out[17] = backlash
+    out[18] = shortfall
 
 
 @rule

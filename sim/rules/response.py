@@ -30,6 +30,7 @@ from sim.concepts import (
     COUNCIL_SEATS,
     N_INSTRUMENTS,
     N_P5,
+    Actor,
     Col,
     Phase,
     Status,
@@ -39,6 +40,7 @@ from sim.concepts import (
 from sim.jit import rule
 from sim.parameters import P
 from sim.rng import Purpose, uniform
+from sim.rules.backlash import consent_factor
 from sim.state import Region, World
 
 
@@ -59,8 +61,15 @@ def _block(i: int, k: int, week: int, w: World, p: np.ndarray) -> None:
 
 
 @rule
-def _triggered(i: int, k: int, w: World, strategy: np.ndarray) -> bool:
-    return strategy[k, Strat.ENABLED] > 0 and w[i].perceived >= strategy[k, Strat.TRIGGER]
+def _triggered(i: int, k: int, w: World, strategy: np.ndarray, table: np.ndarray) -> bool:
+    """Perceived risk reaches the trigger; the Council and regional bodies weigh it by the
+    credibility of warnings about the state (:mod:`sim.rules.credibility`)."""
+    perceived = w[i].perceived
+    if w[i].credibility < 1.0:
+        actor = int(table[k, Col.ACTOR])
+        if actor == Actor.SECURITY_COUNCIL or actor == Actor.REGIONAL_BODY:
+            perceived *= w[i].credibility
+    return strategy[k, Strat.ENABLED] > 0 and perceived >= strategy[k, Strat.TRIGGER]
 
 
 @rule
@@ -73,13 +82,13 @@ def propose(i: int, k: int, week: int, w: World, p: np.ndarray, strategy: np.nda
     """
     status = w[i].status[k]
     if status == Status.ACTIVE:
-        if w[i].phase == Phase.STABLE and not _triggered(i, k, w, strategy):
+        if w[i].phase == Phase.STABLE and not _triggered(i, k, w, strategy, table):
             w[i].status[k] = Status.IDLE
             w[i].scale[k] = 0.0
             w[i].busy -= 1
     elif status == Status.IDLE:
         council = table[k, Col.COUNCIL] > 0
-        if _triggered(i, k, w, strategy) and (not council or w[i].warned_week >= 0):
+        if _triggered(i, k, w, strategy, table) and (not council or w[i].warned_week >= 0):
             w[i].status[k] = Status.PENDING
             w[i].busy += 1
             w[i].pending += 1
@@ -246,9 +255,12 @@ def due_offers(i: int, week: int, w: World, table: np.ndarray, out: np.ndarray) 
 
 
 @rule
-def consents(i: int, k: int, week: int, key: np.uint64, region: Region, p: np.ndarray) -> bool:
-    """State ``i`` accepts the offer of instrument ``k``, with the probability of its leadership."""
-    return uniform(key, week, i, Purpose.CONSENT, k) < p[P.CONSENT_RESILIENT + region[i].leadership]
+def consents(i: int, k: int, week: int, key: np.uint64, region: Region, w: World, p: np.ndarray) -> bool:
+    """State ``i`` accepts the offer of instrument ``k``, with the probability of its leadership,
+    lowered by its resentment of intrusive measures (:func:`sim.rules.backlash.consent_factor`)."""
+    return uniform(key, week, i, Purpose.CONSENT, k) < p[P.CONSENT_RESILIENT + region[i].leadership] * consent_factor(
+        i, w, p
+    )
 
 
 @rule

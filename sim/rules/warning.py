@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.jit import rule
 from sim.parameters import P
+from sim.rules.credibility import track_alert
 from sim.state import HISTORY, Region, World
 
 MAX_INFORMATION = 0.9
@@ -26,7 +27,7 @@ def reporting_bias(i: int, region: Region, p: np.ndarray) -> float:
 
 @rule
 def observe(i: int, week: int, region: Region, w: World, p: np.ndarray) -> None:
-    """Update perceived risk, public pressure and the Joint Office's warning for state ``i``."""
+    """Update perceived risk, public pressure, the Joint Office's warning and the alert for state ``i``."""
     delay = int(p[P.WARNING_DELAY])
     past = region[i].tension0 if week < delay else w[i].history[(week - delay) % HISTORY]
     noise = (
@@ -45,3 +46,4 @@ def observe(i: int, week: int, region: Region, w: World, p: np.ndarray) -> None:
     w[i].pressure = 1.0 - quiet
     if w[i].warned_week < 0 and w[i].perceived >= p[P.WARNING_THRESHOLD]:
         w[i].warned_week = week
+    track_alert(i, week, w, p)
