@@ -12,21 +12,25 @@ from sim.config import InputError
 from sim.engines import kernel
 from sim.limits import MAX_SEED
 from sim.model_inputs import model_inputs
-from sim.rules.outcomes import OUTCOMES
+from sim.rules.outcomes import OUTCOMES, n_outcomes, outcome_columns
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import Strategy, load_strategy
 
 Engine = Literal["numba", "mesa"]
 ENGINES = ("numba", "mesa")
 _WEEK_COLUMNS = [c for c in OUTCOMES if c.endswith("_week") or "_week_" in c or c == "warning_response_lag"]
-_COUNT_COLUMNS = ["onset", "atrocity_weeks", "peak_phase", "instruments_used", "vetoes", "uniting_for_peace"]
+_COUNT_COLUMNS = [
+    "onset", "atrocity_weeks", "peak_phase", "instruments_used", "vetoes", "uniting_for_peace", "military_ends"
+]  # fmt: skip
 
 
-def outcome_frame(values: np.ndarray, first: int = 0) -> pd.DataFrame:
-    """Per-replication outcome table from the engines' outcome vectors."""
-    frame = pd.DataFrame(values, columns=list(OUTCOMES))
+def outcome_frame(values: np.ndarray, first: int = 0, states: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per-replication outcome table from the engines' outcome vectors (``states``: the scenario's
+    state names, for the per-state columns; none: the region-wide columns only)."""
+    columns = outcome_columns(states)
+    frame = pd.DataFrame(values[:, : len(columns)], columns=columns)
     frame.insert(0, "replication", np.arange(first, first + len(values), dtype=np.int64))
-    for column in _WEEK_COLUMNS:
+    for column in _WEEK_COLUMNS + [f"onset_week[{name}]" for name in states]:
         frame[column] = frame[column].astype("Int64")
     for column in _COUNT_COLUMNS:
         frame[column] = frame[column].astype(np.int64)
@@ -79,8 +83,9 @@ def simulate(
     Returns
     -------
     pandas.DataFrame
-        One row per replication: ``replication`` and the columns of
-        :data:`sim.rules.outcomes.OUTCOMES`; weeks are nullable integers (``<NA>``: never).
+        One row per replication: ``replication``, the columns of
+        :data:`sim.rules.outcomes.OUTCOMES`, then ``deaths[NAME]``, ``displaced[NAME]`` and
+        ``onset_week[NAME]`` of each state; weeks are nullable integers (``<NA>``: never).
     numpy.ndarray, optional
         With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
     """
@@ -93,7 +98,7 @@ def simulate(
     else:
         from sim.engines.mesa_model import R2PModel  # Mesa loads only when its engine is asked for
 
-        values = np.empty((reps, len(OUTCOMES)))
+        values = np.empty((reps, n_outcomes(len(scenario.states))))
         runs = []
         for r in range(reps):
             model = R2PModel(scenario, strategy, seed, first + r, weeks, collect=trajectories)
@@ -103,5 +108,5 @@ def simulate(
             if trajectories:
                 runs.append(model.trajectory())
         frames = np.stack(runs) if trajectories else None
-    table = outcome_frame(values, first)
+    table = outcome_frame(values, first, scenario.state_names)
     return (table, frames) if trajectories else table

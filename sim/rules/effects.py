@@ -24,7 +24,11 @@ RECEPTIVENESS = np.array(
 
 @rule
 def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.ndarray, table: np.ndarray) -> None:
-    """Sum the channels of the instruments active for state ``i`` and accrue their cost."""
+    """Sum the channels of the instruments active for state ``i`` and accrue their cost.
+
+    An instrument acts at the strategy's intensity, or a measure in force at its own
+    (``World.intensity``, :mod:`sim.rules.events`).
+    """
     lead = region[i].leadership
     relief = 0.0
     capacity = 0.0
@@ -35,7 +39,10 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
     for k in range(N_INSTRUMENTS):
         if w[i].status[k] != Status.ACTIVE:
             continue
-        dose = strategy[k, Strat.INTENSITY] * w[i].scale[k]
+        level = w[i].intensity[k]
+        if level < 0.0:
+            level = strategy[k, Strat.INTENSITY]
+        dose = level * w[i].scale[k]
         if int(table[k, Col.ACTOR]) == Actor.REGIONAL_BODY:
             dose *= region[i].body_capacity
         receptive = dose * p[RECEPTIVENESS[int(table[k, Col.PILLAR]) - 1, lead]]
@@ -44,7 +51,7 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
         deterrence += table[k, Col.DETERRENCE] * receptive
         protection += table[k, Col.PROTECTION] * dose
         information += table[k, Col.INFORMATION] * dose
-        cost += table[k, Col.COST] * strategy[k, Strat.INTENSITY] * w[i].scale[k]
+        cost += table[k, Col.COST] * level * w[i].scale[k]
     w[i].relief = relief
     w[i].capacity += min(capacity, 1.0) * (1.0 - w[i].capacity)
     w[i].protection = protection
