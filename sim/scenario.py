@@ -57,16 +57,22 @@ class StateSpec:
     neighbours: tuple[str, ...] = ()
     phase: str = ""
     severity: float = 1.0
-    non_state_share: float | None = None
+    non_state_share: float = 0.5
     military_end: float = 0.0
     refugee_share: float = 1.0
     refugees_to: tuple[tuple[str, float], ...] = ()
+
+    def as_table(self) -> dict:
+        """The state as its ``[[states]]`` table would write it (lists for lists, a table for shares)."""
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+        data["refugees_to"] = dict(self.refugees_to)
+        return data
 
     @property
     def group_share(self) -> float:
         """Share of the killing by a non-state group: 0 (state), 1 (non-state) or that of ``both``."""
         if self.perpetrator == "both":
-            return 0.5 if self.non_state_share is None else self.non_state_share
+            return self.non_state_share
         return float(self.perpetrator == "non_state")
 
 

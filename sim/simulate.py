@@ -60,6 +60,7 @@ def simulate(
     first: int = 0,
     weeks: int | None = None,
     trajectories: bool = False,
+    by_state: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray]:
     """Run replications ``first .. first + reps - 1`` of a scenario under a strategy.
 
@@ -79,13 +80,16 @@ def simulate(
         Horizon in weeks; defaults to the scenario's.
     trajectories
         Also return per-week state variables.
+    by_state
+        Add the per-state outcome columns ``deaths[NAME]``, ``displaced[NAME]`` and
+        ``onset_week[NAME]`` of each state after the region-wide ones.
 
     Returns
     -------
     pandas.DataFrame
         One row per replication: ``replication``, the columns of
-        :data:`sim.rules.outcomes.OUTCOMES`, then ``deaths[NAME]``, ``displaced[NAME]`` and
-        ``onset_week[NAME]`` of each state; weeks are nullable integers (``<NA>``: never).
+        :data:`sim.rules.outcomes.OUTCOMES` (with ``by_state``, then the per-state columns);
+        weeks are nullable integers (``<NA>``: never).
     numpy.ndarray, optional
         With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
     """
@@ -108,5 +112,5 @@ def simulate(
             if trajectories:
                 runs.append(model.trajectory())
         frames = np.stack(runs) if trajectories else None
-    table = outcome_frame(values, first, scenario.state_names)
+    table = outcome_frame(values, first, scenario.state_names if by_state else ())
     return (table, frames) if trajectories else table

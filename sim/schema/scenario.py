@@ -130,9 +130,6 @@ class StateTable(Table):
         description="who would commit the atrocities; protection works less against a state perpetrator; `both`: "
         "a state and a non-state perpetrator at once, the group's share of the killing given by `non_state_share`",
     )
-    non_state_share: Annotated[float | None, Number(0, 1), Doc(default="0.5 with `both`")] = Field(
-        None, description='share of the killing by the non-state group; only allowed with `perpetrator = "both"`'
-    )
     patron: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
         "", description="a permanent member of the Security Council that may veto Council drafts about this state"
     )
@@ -164,6 +161,10 @@ class StateTable(Table):
     severity: Annotated[float, Number(1, 1e4)] = Field(
         1.0, description='severity of an episode already under way; only allowed with `phase = "atrocity"`'
     )
+    non_state_share: Annotated[float, Number(0, 1)] = Field(
+        0.5,
+        description='share of the killing by the non-state group; another value only with `perpetrator = "both"`',
+    )
     military_end: Annotated[float, Number(0, 1)] = Field(
         0.0,
         description="weekly probability that an episode in atrocity ends by the perpetrator's military defeat or "
@@ -183,7 +184,7 @@ class StateTable(Table):
     @model_validator(mode="after")
     def _severity_needs_atrocity(self) -> StateTable:
         check_severity(self.severity, self.phase, ("severity",))
-        if self.non_state_share is not None and self.perpetrator != "both":
+        if self.non_state_share != 0.5 and self.perpetrator != "both":
             raise FieldError('only a state with both perpetrators has a non-state share', 'perpetrator = "both"',
                              ("non_state_share",))  # fmt: skip
         return self
