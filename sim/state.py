@@ -50,7 +50,7 @@ REGION_FIELDS = (
     ("phase0", np.int64, (), "initial Phase code"),
     ("leadership", np.int64, (), "Leadership code"),
     ("crime", np.int64, (), "Crime code committed if atrocities start"),
-    ("state_led", np.int64, (), "1 if the perpetrator would be the state, 0 if a non-state group"),
+    ("state_led", np.int64, (), "1 if the state would be a perpetrator (alone or with a group), 0 if not"),
     ("patron", np.int64, (), "index of a P5 patron in concepts.P5, or -1"),
     ("salience", np.float64, (), "international salience, 0..1 (low: selective reporting)"),
     ("civil_society", np.float64, (), "civil-society strength, 0..1"),
