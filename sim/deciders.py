@@ -63,7 +63,7 @@ class Deciders(NamedTuple):
     decider
         ``(n_states, N_INSTRUMENTS)`` the actor deciding each (state, instrument) pair.
     pairs
-        ``(n_states * N_INSTRUMENTS, 2)`` every (state, instrument) pair, grouped by decider.
+        ``(n_pairs, 2)`` every (state, instrument) pair of a targeted state, grouped by decider.
     start
         ``(n_actors + 1,)``: actor ``a`` decides ``pairs[start[a]:start[a + 1]]``.
     runs
@@ -94,8 +94,12 @@ class Deciders(NamedTuple):
         return self.runs[self.run_start[actor] : self.run_start[actor + 1]]
 
 
-def assign(states: Sequence[str], bodies: Sequence[BodySpec]) -> Deciders:
-    """Number the actors of a region and give each (state, instrument) pair its decider."""
+def assign(states: Sequence[str], bodies: Sequence[BodySpec], targets: Sequence[str] = ()) -> Deciders:
+    """Number the actors of a region and give each (state, instrument) pair its decider.
+
+    With ``targets`` (a strategy's targeted states), only their pairs are decided (in ``pairs``
+    and ``runs``): no instrument is proposed for another state.
+    """
     n, b = len(states), len(bodies)
     kind = np.array([Actor.STATE] * n + [Actor.REGIONAL_BODY] * b + list(UN_ACTORS), np.int64)
     body = np.array([-1] * n + list(range(b)) + [-1] * len(UN_ACTORS), np.int64)
@@ -112,6 +116,9 @@ def assign(states: Sequence[str], bodies: Sequence[BodySpec]) -> Deciders:
                 decider[i, k] = single[ins.actor]
     flat = decider.ravel()
     order = np.argsort(flat, kind="stable")
+    if targets:
+        targeted = np.array([name in targets for name in states])
+        order = order[targeted[order // N_INSTRUMENTS]]
     pairs = np.stack([order // N_INSTRUMENTS, order % N_INSTRUMENTS], axis=1).astype(np.int64)
     start = np.searchsorted(flat[order], np.arange(len(kind) + 1)).astype(np.int64)
     owner = flat[order]

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.concepts import instrument_table
+from sim.config import InputError
 from sim.deciders import Deciders, assign
 from sim.scenario import Scenario
 from sim.state import Region
@@ -26,7 +27,18 @@ class ModelInputs(NamedTuple):
 
 
 def model_inputs(scenario: Scenario, strategy: Strategy, weeks: int | None = None) -> ModelInputs:
-    """Pack ``scenario`` and ``strategy`` (over ``weeks``, default the scenario's horizon)."""
+    """Pack ``scenario`` and ``strategy`` (over ``weeks``, default the scenario's horizon).
+
+    Raises
+    ------
+    InputError
+        If the strategy targets a state the scenario does not have.
+    """
+    names = scenario.state_names
+    for target in strategy.targets:
+        if target not in names:
+            raise InputError(strategy.source or strategy.name, "strategy.targets",
+                             f"{target!r} is not a state of scenario {scenario.name!r}", ", ".join(names))  # fmt: skip
     params = strategy.apply_switches(scenario.parameter_vector())
     return ModelInputs(
         scenario.region(),
@@ -34,5 +46,5 @@ def model_inputs(scenario: Scenario, strategy: Strategy, weeks: int | None = Non
         strategy.array(),
         instrument_table(),
         scenario.weeks if weeks is None else weeks,
-        assign([s.name for s in scenario.states], scenario.bodies),
+        assign(names, scenario.bodies, strategy.targets),
     )

@@ -38,6 +38,7 @@ class Purpose(IntEnum):
     EPISODE_END = 4
     CONSENT = 5
     VOTE = 6
+    MILITARY_END = 7  # an episode ended by the perpetrator's military defeat or victory
 
 
 @rule

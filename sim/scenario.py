@@ -8,15 +8,34 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import Crime, Leadership, Phase
+from sim.concepts import INSTRUMENT_NAMES, Crime, Leadership, Phase
 from sim.config import InputError, read_toml, resolve
 from sim.deciders import delivery_capacity
 from sim.parameters import P, default_vector
 from sim.schema.rules import FieldError, rule_of, validate
-from sim.schema.scenario import PATRONS, WARNING_KEYS, ModelTable, ScenarioFile, StateTable
+from sim.schema.scenario import (
+    EVENT_FIELD,
+    EVENT_KINDS,
+    PATRONS,
+    WARNING_KEYS,
+    EventTable,
+    ModelTable,
+    ScenarioFile,
+    StateTable,
+)
 from sim.state import REGION, RISK_FACTORS, Region
 
-__all__ = ["PATRONS", "WARNING_KEYS", "BodySpec", "Scenario", "StateSpec", "load_scenario", "parse_scenario"]
+__all__ = [
+    "PATRONS",
+    "WARNING_KEYS",
+    "BodySpec",
+    "EventSpec",
+    "MeasureSpec",
+    "Scenario",
+    "StateSpec",
+    "load_scenario",
+    "parse_scenario",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,60 @@ class StateSpec:
     neighbours: tuple[str, ...] = ()
     phase: str = ""
     severity: float = 1.0
+    non_state_share: float = 0.5
+    military_end: float = 0.0
+    refugee_share: float = 1.0
+    refugees_to: tuple[tuple[str, float], ...] = ()
+
+    def as_table(self) -> dict:
+        """The state as its ``[[states]]`` table would write it (lists for lists, a table for shares)."""
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+        data["refugees_to"] = dict(self.refugees_to)
+        return data
+
+    @property
+    def group_share(self) -> float:
+        """Share of the killing by a non-state group: 0 (state), 1 (non-state) or that of ``both``."""
+        if self.perpetrator == "both":
+            return self.non_state_share
+        return float(self.perpetrator == "non_state")
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """An instrument in force for a state at week 0 (a ``[[measures]]`` table)."""
+
+    state: str
+    instrument: str
+    intensity: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """A scheduled event (an ``[[events]]`` table); ``value`` is the field its kind needs."""
+
+    week: int
+    state: str
+    kind: str
+    value: str | float | None = None
+    intensity: float = 0.0
+    note: str = ""
+
+    def row(self) -> list[float]:
+        """The event as a row of ``Region.events`` (columns in :class:`sim.state.EventCol` order)."""
+        value: float = 0.0
+        instrument = -1
+        if self.kind == "leadership":
+            value = int(Leadership[str(self.value).upper()])
+        elif self.kind in ("risk_gained", "risk_lost"):
+            value = RISK_FACTORS.index(str(self.value))
+        elif self.kind in ("salience", "tension"):
+            value = float(self.value)  # type: ignore[arg-type]
+        elif self.kind == "measure":
+            instrument = INSTRUMENT_NAMES.index(str(self.value))
+            value = self.intensity
+        return [self.week, EVENT_KINDS.index(self.kind), value, instrument]
 
 
 @dataclass(frozen=True)
@@ -62,6 +135,8 @@ class Scenario:
     bodies: tuple[BodySpec, ...]
     params: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    measures: tuple[MeasureSpec, ...] = ()
+    events: tuple[EventSpec, ...] = ()
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with some fields changed."""
@@ -112,7 +187,7 @@ class Scenario:
             record["phase0"] = self.initial_phase(s)
             record["leadership"] = Leadership[s.leadership.upper()]
             record["crime"] = Crime[s.crime.upper()]
-            record["state_led"] = s.perpetrator == "state"
+            record["state_led"] = s.perpetrator != "non_state"
             record["patron"] = PATRONS.index(s.patron) if s.patron else -1
             record["salience"] = s.salience
             record["civil_society"] = s.civil_society
@@ -120,7 +195,29 @@ class Scenario:
             record["body_capacity"] = delivery_capacity(s.name, self.bodies, p[P.UN_DELIVERY_CAPACITY])
             record["degree"] = len(linked[i])
             record["neighbours"][: len(linked[i])] = sorted(linked[i])
+            record["military_end"] = s.military_end
+            record["refugee_share"] = s.refugee_share
+            record["non_state_share"] = s.group_share
+        for i, s in enumerate(self.states):
+            for e, j in enumerate(sorted(linked[i])):
+                region[i]["inflow_share"][e] = self._inflow(self.states[j], s.name, len(linked[j]))
+        for m in self.measures:
+            region[index[m.state]]["measure"][INSTRUMENT_NAMES.index(m.instrument)] = m.intensity
+        for e in sorted(self.events, key=lambda e: e.week):  # stable: same-week events keep their order
+            record = region[index[e.state]]
+            record["events"][record["n_events"]] = e.row()
+            record["n_events"] += 1
         return region
+
+    @staticmethod
+    def _inflow(origin: StateSpec, here: str, degree: int) -> float:
+        """Share of ``origin``'s displaced arriving in ``here`` as refugees; -1 for the first model's
+        even split of all of them (the same arithmetic, so the default stays bit-identical)."""
+        if origin.refugee_share == 1.0 and not origin.refugees_to:
+            return -1.0
+        if origin.refugees_to:
+            return origin.refugee_share * dict(origin.refugees_to).get(here, 0.0)
+        return origin.refugee_share / degree
 
     def initial_phase(self, state: StateSpec) -> int:
         """The state's phase at week 0: as written, or from its tension and the thresholds."""
@@ -146,7 +243,16 @@ def check_param(file: str | Path, where: str, key: str, value: object) -> float:
 
 def state_spec(table: StateTable) -> StateSpec:
     """The :class:`StateSpec` of a validated ``[[states]]`` table."""
-    return StateSpec(**dict(table))
+    fields = dict(table)
+    fields["refugees_to"] = tuple(fields["refugees_to"].items())
+    return StateSpec(**fields)
+
+
+def event_spec(table: EventTable) -> EventSpec:
+    """The :class:`EventSpec` of a validated ``[[events]]`` table."""
+    field_name = EVENT_FIELD.get(table.kind)
+    value = getattr(table, field_name) if field_name else None
+    return EventSpec(table.week, table.state, table.kind, value, table.intensity, table.note)
 
 
 def parse_state(data: object, file: str | Path, where: str) -> StateSpec:
@@ -167,8 +273,10 @@ def parse_scenario(data: dict, file: str | Path) -> Scenario:
         params[key] = float(getattr(checked.model, key))
     states = tuple(state_spec(s) for s in checked.states)
     bodies = tuple(BodySpec(**dict(b)) for b in checked.bodies)
+    measures = tuple(MeasureSpec(**dict(m)) for m in checked.measures)
+    events = tuple(event_spec(e) for e in checked.events)
     title = head.name if head.title is None else head.title
-    return Scenario(head.name, title, head.description, head.weeks, states, bodies, params, str(file))
+    return Scenario(head.name, title, head.description, head.weeks, states, bodies, params, str(file), measures, events)
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

@@ -20,6 +20,7 @@ from sim.jit import rule
 from sim.rules.capacity import allocate
 from sim.rules.effects import apply_effects
 from sim.rules.escalation import change_phase, draw_shocks, update_tension
+from sim.rules.events import undergo_events
 from sim.rules.harm import suffer_harm
 from sim.rules.response import (
     consents,
@@ -37,6 +38,27 @@ from sim.state import Region, World
 
 
 @rule
+def events(
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    strategy: np.ndarray,
+    table: np.ndarray,
+    pairs: np.ndarray,
+    runs: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """Stage 0 for every state with scheduled events. ``pairs``, ``runs``: the (state, instrument)
+    pairs grouped by decider (:class:`sim.deciders.Deciders`); ``votes``: room for the Council's 15
+    ballots."""
+    for i in range(region.shape[0]):
+        if region[i].n_events > 0:
+            undergo_events(i, week, region, w, p)
+
+
+@rule
 def shocks(
     week: int,
     key: np.uint64,
@@ -49,8 +71,7 @@ def shocks(
     runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 1 for every state. ``pairs``, ``runs``: the (state, instrument) pairs grouped by
-    decider (:class:`sim.deciders.Deciders`); ``votes``: room for the Council's 15 ballots."""
+    """Stage 1 for every state."""
     for i in range(region.shape[0]):
         draw_shocks(i, week, key, w)
 
@@ -252,6 +273,7 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
+    Stage("events", undergo_events, "StateAgent", "undergo_events", events),
     Stage("shocks", draw_shocks, "StateAgent", "draw_shocks", shocks),
     Stage("dynamics", update_tension, "StateAgent", "update_tension", dynamics),
     Stage("phase changes", change_phase, "StateAgent", "change_phase", phase_changes),

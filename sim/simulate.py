@@ -12,7 +12,7 @@ from sim.config import InputError
 from sim.engines import kernel
 from sim.limits import MAX_SEED
 from sim.model_inputs import model_inputs
-from sim.rules.outcomes import OUTCOMES
+from sim.rules.outcomes import OUTCOMES, n_outcomes, outcome_columns
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import Strategy, load_strategy
 
@@ -27,14 +27,17 @@ _COUNT_COLUMNS = [
     "vetoes",
     "uniting_for_peace",
     "false_alarms",
+    "military_ends",
 ]
 
 
-def outcome_frame(values: np.ndarray, first: int = 0) -> pd.DataFrame:
-    """Per-replication outcome table from the engines' outcome vectors."""
-    frame = pd.DataFrame(values, columns=list(OUTCOMES))
+def outcome_frame(values: np.ndarray, first: int = 0, states: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per-replication outcome table from the engines' outcome vectors (``states``: the scenario's
+    state names, for the per-state columns; none: the region-wide columns only)."""
+    columns = outcome_columns(states)
+    frame = pd.DataFrame(values[:, : len(columns)], columns=columns)
     frame.insert(0, "replication", np.arange(first, first + len(values), dtype=np.int64))
-    for column in _WEEK_COLUMNS:
+    for column in _WEEK_COLUMNS + [f"onset_week[{name}]" for name in states]:
         frame[column] = frame[column].astype("Int64")
     for column in _COUNT_COLUMNS:
         frame[column] = frame[column].astype(np.int64)
@@ -64,6 +67,7 @@ def simulate(
     first: int = 0,
     weeks: int | None = None,
     trajectories: bool = False,
+    by_state: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray]:
     """Run replications ``first .. first + reps - 1`` of a scenario under a strategy.
 
@@ -83,12 +87,16 @@ def simulate(
         Horizon in weeks; defaults to the scenario's.
     trajectories
         Also return per-week state variables.
+    by_state
+        Add the per-state outcome columns ``deaths[NAME]``, ``displaced[NAME]`` and
+        ``onset_week[NAME]`` of each state after the region-wide ones.
 
     Returns
     -------
     pandas.DataFrame
-        One row per replication: ``replication`` and the columns of
-        :data:`sim.rules.outcomes.OUTCOMES`; weeks are nullable integers (``<NA>``: never).
+        One row per replication: ``replication``, the columns of
+        :data:`sim.rules.outcomes.OUTCOMES` (with ``by_state``, then the per-state columns);
+        weeks are nullable integers (``<NA>``: never).
     numpy.ndarray, optional
         With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
     """
@@ -101,7 +109,7 @@ def simulate(
     else:
         from sim.engines.mesa_model import R2PModel  # Mesa loads only when its engine is asked for
 
-        values = np.empty((reps, len(OUTCOMES)))
+        values = np.empty((reps, n_outcomes(len(scenario.states))))
         runs = []
         for r in range(reps):
             model = R2PModel(scenario, strategy, seed, first + r, weeks, collect=trajectories)
@@ -111,5 +119,5 @@ def simulate(
             if trajectories:
                 runs.append(model.trajectory())
         frames = np.stack(runs) if trajectories else None
-    table = outcome_frame(values, first)
+    table = outcome_frame(values, first, scenario.state_names if by_state else ())
     return (table, frames) if trajectories else table

@@ -8,9 +8,11 @@ index, so one argument carries everything (cheap to pass, nothing to keep in ste
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Phase
+from sim.concepts import N_INSTRUMENTS, Phase, Status
 from sim.jit import rule
 from sim.parameters import P
 
@@ -23,6 +25,22 @@ RISK_FACTORS = ("prior_atrocity", "discrimination", "coup", "armed_conflict", "a
 MAX_NEIGHBOURS = 32
 """Most borders one state may have."""
 
+STRATEGY_INTENSITY = -1.0
+"""``World.intensity`` of an instrument that acts at the strategy's intensity."""
+
+MAX_EVENTS = 16
+"""Most scheduled events one state may have."""
+
+
+class EventCol(IntEnum):
+    """Columns of a state's rows of scheduled events (``Region.events``)."""
+
+    WEEK = 0
+    KIND = 1
+    VALUE = 2
+    INSTRUMENT = 3
+
+
 REGION_FIELDS = (
     ("population", np.float64, (), "persons"),
     ("vulnerable_share", np.float64, (), "share of the population in the targeted group"),
@@ -32,7 +50,7 @@ REGION_FIELDS = (
     ("phase0", np.int64, (), "initial Phase code"),
     ("leadership", np.int64, (), "Leadership code"),
     ("crime", np.int64, (), "Crime code committed if atrocities start"),
-    ("state_led", np.int64, (), "1 if the perpetrator would be the state, 0 if a non-state group"),
+    ("state_led", np.int64, (), "1 if the state would be a perpetrator (alone or with a group), 0 if not"),
     ("patron", np.int64, (), "index of a P5 patron in concepts.P5, or -1"),
     ("salience", np.float64, (), "international salience, 0..1 (low: selective reporting)"),
     ("civil_society", np.float64, (), "civil-society strength, 0..1"),
@@ -40,6 +58,14 @@ REGION_FIELDS = (
     ("body_capacity", np.float64, (), "capacity of the body that delivers Pillar II help, 0..1"),
     ("degree", np.int64, (), "number of neighbours"),
     ("neighbours", np.int64, (MAX_NEIGHBOURS,), "neighbour indices, ascending, first `degree` used"),
+    # scenarios that can say what happened (measures in force, events, ends, displacement, perpetrators)
+    ("measure", np.float64, (N_INSTRUMENTS,), "intensity of each instrument in force at week 0 (0: none)"),
+    ("n_events", np.int64, (), "scheduled events of the state, the first `n_events` rows of `events`"),
+    ("events", np.float64, (MAX_EVENTS, len(EventCol)), "scheduled events by week, columns in EventCol order"),
+    ("military_end", np.float64, (), "weekly probability that an episode ends by military defeat or victory"),
+    ("refugee_share", np.float64, (), "share of the displaced who cross a border"),
+    ("inflow_share", np.float64, (MAX_NEIGHBOURS,), "share of neighbour e's displaced arriving here (<0: 1/degree)"),
+    ("non_state_share", np.float64, (), "share of the killing by a non-state group (0: state, 1: non-state)"),
 )
 
 WORLD_FIELDS = (
@@ -89,6 +115,10 @@ WORLD_FIELDS = (
     ("credibility", np.float64, (), "weight of warnings about the state, 0..1"),
     ("pool_share", np.float64, (2,), "share of demand the peacekeeping and mediation pools meet"),
     ("shortfall", np.float64, (), "cumulative dose not delivered for lack of capacity"),
+    # scenarios that can say what happened
+    ("intensity", np.float64, (N_INSTRUMENTS,), "intensity of a measure in force (< 0: the strategy's)"),
+    ("military_ends", np.int64, (), "episodes ended by military defeat or victory"),
+    ("refugees", np.float64, (), "cumulative displaced persons who crossed a border"),
 )
 
 REGION = np.dtype([(name, kind, shape) for name, kind, shape, _ in REGION_FIELDS], align=True)
@@ -103,6 +133,17 @@ World = np.ndarray
 def new_world(n: int) -> World:
     """Allocate the state records of one replication for ``n`` states."""
     return np.zeros(n, WORLD)
+
+
+@rule
+def set_risk(i: int, region: Region, p: np.ndarray, w: World) -> None:
+    """Risk multiplier and baseline tension of state ``i`` from its risk factors."""
+    multiplier = 1.0
+    for f in range(len(RISK_FACTORS)):
+        if region[i].risk[f]:
+            multiplier *= p[P.OR_PRIOR_ATROCITY + f]
+    w[i].risk_multiplier = multiplier
+    w[i].baseline = p[P.BASELINE_TENSION] + p[P.RISK_BASELINE_WEIGHT] * np.log(multiplier)
 
 
 @rule
@@ -123,12 +164,7 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.pressure = 0.0
         x.shock = 0.0
         x.warning_noise = 0.0
-        multiplier = 1.0
-        for f in range(len(RISK_FACTORS)):
-            if s.risk[f]:
-                multiplier *= p[P.OR_PRIOR_ATROCITY + f]
-        x.risk_multiplier = multiplier
-        x.baseline = p[P.BASELINE_TENSION] + p[P.RISK_BASELINE_WEIGHT] * np.log(multiplier)
+        set_risk(i, region, p, w)
         x.relief = 0.0
         x.protection = 0.0
         x.deterrence = 0.0
@@ -152,6 +188,12 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
             x.status[k] = 0
             x.timer[k] = 0
             x.scale[k] = 0.0
+            x.intensity[k] = STRATEGY_INTENSITY
+            if s.measure[k] > 0.0:  # a measure in force at week 0
+                x.status[k] = Status.ACTIVE
+                x.scale[k] = 1.0
+                x.intensity[k] = s.measure[k]
+                x.busy += 1
         x.grievance = 0.0
         x.resentment = 0.0
         x.backlash = 0.0
@@ -164,3 +206,5 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.pool_share[0] = 1.0
         x.pool_share[1] = 1.0
         x.shortfall = 0.0
+        x.military_ends = 0
+        x.refugees = 0.0

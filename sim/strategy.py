@@ -46,6 +46,7 @@ class Strategy:
     veto_restraint: bool = False
     uniting_for_peace: bool = False
     source: str = ""
+    targets: tuple[str, ...] = ()
 
     def replace(self, **changes: object) -> Strategy:
         """A copy with some fields changed."""
@@ -116,7 +117,7 @@ def parse_strategy(data: dict, file: str | Path) -> Strategy:
         if table is not None:
             settings[k] = _setting(table, settings[k])
     switches = {key: getattr(head, key) for key in STRATEGY_SWITCHES}
-    return Strategy(head.name, head.description, tuple(settings), source=str(file), **switches)
+    return Strategy(head.name, head.description, tuple(settings), source=str(file), targets=head.targets, **switches)
 
 
 def load_strategy(name_or_path: str | Path) -> Strategy:

@@ -28,6 +28,11 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=ENGINES, default="numba", help="engine (default numba)")
     run.add_argument("--weeks", type=whole(1, MAX_WEEKS), default=None, help="horizon (default: the scenario's)")
     run.add_argument("--out", type=parquet_path, default=None, help="write per-replication outcomes here")
+    run.add_argument(
+        "--by-state",
+        action="store_true",
+        help="add each state's deaths, displaced and onset week (columns deaths[NAME], ...) to the outcomes",
+    )
     restraint = run.add_mutually_exclusive_group()
     restraint.add_argument(
         "--veto-restraint",
@@ -62,12 +67,15 @@ def main(args: argparse.Namespace) -> None:
         strategy = strategy.replace(veto_restraint=args.veto_restraint)
     scenario, strategy = apply_overrides(scenario, strategy, args.overrides)
     start = time.perf_counter()
-    outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks)
+    outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks, by_state=args.by_state)
     seconds = time.perf_counter() - start
     weeks = args.weeks or scenario.weeks
     print(f"{scenario.title} | strategy {strategy.name} | veto restraint {'on' if strategy.veto_restraint else 'off'}")
     print(f"{args.reps} replications x {weeks} weeks, seed {args.seed}, {args.engine} engine, {seconds:.2f} s\n")
     print(format_table(summary_table(outcomes)))
+    if args.by_state:
+        columns = tuple(c for c in outcomes.columns if c.startswith(("deaths[", "displaced[")))
+        print("\n" + format_table(summary_table(outcomes, columns)))
     if args.out is not None:
         write_table(outcomes, args.out)
         print(f"\nper-replication outcomes: {args.out}")

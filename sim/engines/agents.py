@@ -2,8 +2,8 @@
 
 Who decides what (:mod:`sim.deciders` assigns the pairs, :mod:`sim.schedule` orders the stages):
 
-* :class:`StateAgent` - its tension, phase and harm (stages 1-4, 10), its own Pillar I measures
-  (stage 6), and its consent to offered help (stage 8);
+* :class:`StateAgent` - its scheduled events (stage 0), its tension, phase and harm (stages 1-4,
+  10), its own Pillar I measures (stage 6), and its consent to offered help (stage 8);
 * :class:`RegionalOrganisation` - Pillar II help and Chapter VIII action for the member states
   of which it is the most capable body (stage 6);
 * :class:`SecurityCouncil` - Chapter VI and VII measures (stage 6), and the vote of its 15
@@ -38,6 +38,7 @@ from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, P5, Crime, Leadership, Ph
 from sim.rules.capacity import allocate
 from sim.rules.effects import apply_effects
 from sim.rules.escalation import change_phase, draw_shocks, update_tension
+from sim.rules.events import undergo_events
 from sim.rules.harm import suffer_harm
 from sim.rules.response import (
     consents,
@@ -111,6 +112,11 @@ class StateAgent(Decider, FixedAgent):
         """Name of the state's P5 patron, or an empty string."""
         j = int(self.model.region[self.index]["patron"])
         return P5[j] if j >= 0 else ""
+
+    def undergo_events(self) -> None:
+        """Stage 0: the scenario's events for this state that fall in this week."""
+        m = self.model
+        undergo_events(self.index, m.week, m.region, m.world, m.params)
 
     def draw_shocks(self) -> None:
         """Stage 1: the week's tension shock and warning noise."""

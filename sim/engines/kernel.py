@@ -19,7 +19,7 @@ from numba import prange
 from sim.concepts import COUNCIL_SEATS
 from sim.jit import jit, rule
 from sim.rng import stream
-from sim.rules.outcomes import OUTCOMES, TRAJECTORY, record, summarise
+from sim.rules.outcomes import TRAJECTORY, n_outcomes, record, summarise
 from sim.schedule import STAGES, Stage
 from sim.state import WORLD, Region, reset_world
 
@@ -77,7 +77,7 @@ def _in_turn(
 def chain(stages: Sequence[Stage]) -> Callable[..., None]:
     """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
 
-    Built as a shallow tree of rules that each run two or three others (ten stages: two levels),
+    Built as a shallow tree of rules that each run two or three others (eleven stages: three levels),
     all inlined, so the chained week compiles to the code one would write out by hand and is
     cached with the kernel that calls it. (Numba's compile time grows with the tree's depth.)
     """
@@ -98,6 +98,7 @@ def run_replication(
     seed: int,
     replication: int,
     weeks: int,
+    scenario: Region,
     region: Region,
     w: np.ndarray,
     p: np.ndarray,
@@ -109,9 +110,16 @@ def run_replication(
     frames: np.ndarray,
     keep: bool,
 ) -> None:
-    """Simulate one replication into ``out`` (and ``frames`` when ``keep``)."""
+    """Simulate one replication into ``out`` (and ``frames`` when ``keep``).
+
+    ``region`` is the replication's copy of the ``scenario`` records, restored here when events
+    can change it.
+    """
     key = stream(seed, replication)
     votes = np.empty(COUNCIL_SEATS, np.int64)
+    for i in range(scenario.shape[0]):
+        if scenario[i].n_events > 0:
+            region[i] = scenario[i]
     reset_world(region, p, w)
     if keep:
         record(w, frames[0])
@@ -137,16 +145,21 @@ def run_block(
     frames: np.ndarray,
     keep: bool,
     worlds: np.ndarray,
+    regions: np.ndarray,
 ) -> None:
-    """Replications ``first .. first + len(out) - 1``, one block of them per row of ``worlds``."""
+    """Replications ``first .. first + len(out) - 1``, one block of them per row of ``worlds``
+    (and of ``regions``, each block's copy of ``region``)."""
     n_reps = out.shape[0]
     n_blocks = worlds.shape[0]
     block = (n_reps + n_blocks - 1) // n_blocks
     for b in prange(n_blocks):
         w = worlds[b]
+        own = regions[b]
         for r in range(b * block, min((b + 1) * block, n_reps)):
             frame = frames[r] if keep else frames[0]
-            run_replication(seed, first + r, weeks, region, w, p, strategy, table, pairs, runs, out[r], frame, keep)
+            run_replication(
+                seed, first + r, weeks, region, own, w, p, strategy, table, pairs, runs, out[r], frame, keep
+            )
 
 
 def run(
@@ -161,19 +174,20 @@ def run(
 
     Returns
     -------
-    outcomes : float array ``(reps, len(OUTCOMES))``
+    outcomes : float array ``(reps, n_outcomes(n))``
     frames : float array ``(reps, inputs.weeks + 1, len(TRAJECTORY), n)`` or None
     """
     region, weeks = inputs.region, inputs.weeks
     n = region.shape[0]
-    out = np.empty((reps, len(OUTCOMES)))
+    out = np.empty((reps, n_outcomes(n)))
     shape = (reps, weeks + 1, len(TRAJECTORY), n) if trajectories else (1, weeks + 1, len(TRAJECTORY), n)
     frames = np.zeros(shape)
     worlds = np.zeros(((reps + block - 1) // block, n), WORLD)
+    regions = np.repeat(region[np.newaxis], len(worlds), axis=0)
     # Hand out blocks one at a time, so that neither a thread slowed by other work nor the last
     # blocks of a chunk leave the other thread idle.
     with numba.parallel_chunksize(1):
         d = inputs.deciders
         run_block(seed, first, weeks, region, inputs.params, inputs.strategy, inputs.table, d.pairs, d.runs,
-                  out, frames, trajectories, worlds)  # fmt: skip
+                  out, frames, trajectories, worlds, regions)  # fmt: skip
     return out, (frames if trajectories else None)

@@ -27,7 +27,7 @@ from sim.engines.agents import (
 )
 from sim.model_inputs import model_inputs
 from sim.rng import replication_key
-from sim.rules.outcomes import OUTCOMES, TRAJECTORY, summarise
+from sim.rules.outcomes import TRAJECTORY, n_outcomes, outcome_columns, summarise
 from sim.scenario import Scenario
 from sim.schedule import STAGES
 from sim.state import new_world, reset_world
@@ -86,6 +86,8 @@ class R2PModel(mesa.Model):
         n = len(scenario.states)
         self.world = new_world(n)
         reset_world(self.region, self.params, self.world)
+        self.columns = outcome_columns(scenario.state_names)
+        """Names of the :meth:`outcomes`."""
 
         graph = nx.Graph()
         graph.add_nodes_from(range(n))
@@ -154,10 +156,10 @@ class R2PModel(mesa.Model):
             self.running = False
 
     def outcomes(self) -> dict[str, float]:
-        """Outcomes of the replication so far, keyed by :data:`sim.rules.outcomes.OUTCOMES`."""
-        out = np.empty(len(OUTCOMES))
+        """Outcomes of the replication so far, keyed by :attr:`columns` (region-wide, then per state)."""
+        out = np.empty(n_outcomes(len(self.states)))
         summarise(self.world, out)
-        return dict(zip(OUTCOMES, out.tolist(), strict=True))
+        return dict(zip(self.columns, out.tolist(), strict=True))
 
     def trajectory(self) -> np.ndarray:
         """Collected weeks as an array ``(weeks + 1, len(TRAJECTORY), n_states)``."""

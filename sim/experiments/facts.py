@@ -95,7 +95,7 @@ def verdict(*checks: bool) -> str:
 def state_with(spec: StateSpec, changes: StateChanges, file: str | Path, where: str) -> StateSpec:  # type: ignore[valid-type]
     """``spec`` with the fields ``changes`` sets, checked as a scenario's ``[[states]]`` table is
     (``where``: the field of ``changes`` in ``file``)."""
-    data = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(spec).items()}
+    data = spec.as_table()
     data.update({k: list(v) if isinstance(v, tuple) else v for k, v in dict(changes).items() if v is not None})
     return parse_state(data, file, where)
 

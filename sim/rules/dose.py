@@ -36,10 +36,18 @@ POOLED = np.array([k for k in range(N_INSTRUMENTS) if POOL[k] >= 0], np.int64)
 
 
 @rule
+def level(i: int, k: int, w: World, strategy: np.ndarray) -> float:
+    """Intensity of instrument ``k`` for state ``i``: a measure in force at its own
+    (``World.intensity``, :mod:`sim.rules.events`), any other at the strategy's."""
+    own = w[i].intensity[k]
+    return strategy[k, Strat.INTENSITY] if own < 0.0 else own
+
+
+@rule
 def dose(i: int, k: int, region: Region, w: World, strategy: np.ndarray, table: np.ndarray) -> float:
-    """Dose of instrument ``k`` for state ``i`` before the pools' share: intensity, scale, and the
-    capacity of the regional body that delivers it."""
-    d = strategy[k, Strat.INTENSITY] * w[i].scale[k]
+    """Dose of instrument ``k`` for state ``i`` before the pools' share: :func:`level`, scale, and
+    the capacity of the regional body that delivers it."""
+    d = level(i, k, w, strategy) * w[i].scale[k]
     if int(table[k, Col.ACTOR]) == Actor.REGIONAL_BODY:
         d *= region[i].body_capacity
     return d

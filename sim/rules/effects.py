@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Col, Leadership, Pillar, Status, Strat
+from sim.concepts import N_INSTRUMENTS, Col, Leadership, Pillar, Status
 from sim.jit import rule
 from sim.parameters import P
 from sim.rules.backlash import react
-from sim.rules.dose import FORCE, ICC, POOL, dose
+from sim.rules.dose import FORCE, ICC, POOL, dose, level
 from sim.rules.perpetrator import weigh_punishment
 from sim.state import Region, World
 
@@ -58,7 +58,7 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
         deterrence += table[k, Col.DETERRENCE] * receptive
         protection += table[k, Col.PROTECTION] * d
         information += table[k, Col.INFORMATION] * d
-        cost += table[k, Col.COST] * strategy[k, Strat.INTENSITY] * w[i].scale[k]
+        cost += table[k, Col.COST] * level(i, k, w, strategy) * w[i].scale[k]
         intrusive += table[k, Col.INTRUSIVE] * d
         coercion += table[k, Col.COERCIVE] * d
         sanction += table[k, Col.SANCTION] * d

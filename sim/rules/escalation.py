@@ -32,15 +32,18 @@ def draw_shocks(i: int, week: int, key: np.uint64, w: World) -> None:
 def contagion(i: int, borders: np.ndarray, region: Region, w: World, p: np.ndarray) -> float:
     """Tension flowing into state ``i`` from its neighbours ``borders`` in atrocity and their refugees.
 
-    Refugees leave a neighbour only while it is in atrocity, split evenly among its neighbours.
-    ``borders`` lists the neighbours in ascending order (the kernel passes the scenario's list,
-    a Mesa state agent the one of its network cell: the same numbers, summed in the same order).
+    Refugees leave a neighbour only while it is in atrocity: by default all its displaced, split
+    evenly among its neighbours; with the scenario's ``refugee_share`` or ``refugees_to``, the
+    share of them arriving here (``Region.inflow_share``). ``borders`` lists the neighbours in
+    ascending order (the kernel passes the scenario's list, a Mesa state agent the one of its
+    network cell: the same numbers, summed in the same order).
     """
     inflow = 0.0
     for e in range(borders.shape[0]):
         j = borders[e]
         if w[j].phase == Phase.ATROCITY:
-            refugees = w[j].weekly_displaced / region[j].degree
+            share = region[i].inflow_share[e]
+            refugees = w[j].weekly_displaced / region[j].degree if share < 0.0 else w[j].weekly_displaced * share
             inflow += p[P.CONTAGION_ATROCITY] + p[P.CONTAGION_REFUGEES] * refugees / region[i].population
     return inflow
 
@@ -106,6 +109,9 @@ def change_phase(i: int, week: int, key: np.uint64, region: Region, w: World, p:
         end = p[P.END_HAZARD] + p[P.END_RESPONSE] * response
         if t < p[P.THRESHOLD_END] or uniform(key, week, i, Purpose.EPISODE_END, 0) < end:
             new = Phase.RECOVERY
+        elif region[i].military_end > 0.0 and uniform(key, week, i, Purpose.MILITARY_END, 0) < region[i].military_end:
+            new = Phase.RECOVERY
+            w[i].military_ends += 1
     elif uniform(key, week, i, Purpose.ONSET, 0) < onset_hazard(i, region, w, p):
         new = Phase.ATROCITY
     elif phase == Phase.TENSION:

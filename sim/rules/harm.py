@@ -33,3 +33,4 @@ def suffer_harm(i: int, region: Region, w: World, p: np.ndarray) -> None:
     w[i].deaths += at_risk * kill
     w[i].displaced += at_risk * flee
     w[i].weekly_displaced = at_risk * flee
+    w[i].refugees += at_risk * flee * region[i].refugee_share

@@ -28,8 +28,25 @@ OUTCOMES = (
     "false_alarms",
     "backlash",
     "capacity_shortfall",
+    "refugees",
+    "idps",
+    "military_ends",
 )
-"""Outcome columns, in the order of the vector :func:`summarise` fills (NaN means 'never')."""
+"""Region-wide outcome columns, in the order of the vector :func:`summarise` fills (NaN means 'never')."""
+
+PER_STATE = ("deaths", "displaced", "onset_week")
+"""Per-state outcomes, written ``deaths[NAME]`` and so on after :data:`OUTCOMES`, one group per quantity."""
+
+
+def n_outcomes(n: int) -> int:
+    """Length of the outcome vector of a region of ``n`` states."""
+    return len(OUTCOMES) + len(PER_STATE) * n
+
+
+def outcome_columns(states: list[str] | tuple[str, ...]) -> list[str]:
+    """Names of the outcome columns of a region with these ``states``, in the vector's order."""
+    return [*OUTCOMES, *(f"{quantity}[{name}]" for quantity in PER_STATE for name in states)]
+
 
 TRAJECTORY = ("tension", "phase", "deaths", "displaced", "perceived")
 """Per-state variables recorded each week when trajectories are requested."""
@@ -45,10 +62,10 @@ def _earliest(best: float, week: float) -> float:
 
 @rule
 def summarise(w: World, out: np.ndarray) -> None:
-    """Fill ``out`` (length ``len(OUTCOMES)``) with the replication's outcomes."""
-    deaths = displaced = cost = backlash = shortfall = 0.0
+    """Fill ``out`` (length :func:`n_outcomes`) with the replication's outcomes."""
+    deaths = displaced = cost = backlash = shortfall = refugees = 0.0
     false_alarms = 0
-    atrocity_weeks = peak = vetoes = assembly = 0
+    atrocity_weeks = peak = vetoes = assembly = military_ends = 0
     onset = warning = response = np.nan
     by_pillar = (np.nan, np.nan, np.nan)
     for i in range(w.shape[0]):
@@ -59,6 +76,8 @@ def summarise(w: World, out: np.ndarray) -> None:
         false_alarms += x.false_alarms
         backlash += x.backlash
         shortfall += x.shortfall
+        refugees += x.refugees
+        military_ends += x.military_ends
         atrocity_weeks += x.atrocity_weeks
         peak = max(peak, x.peak_phase)
         vetoes += x.vetoes
@@ -97,6 +116,15 @@ def summarise(w: World, out: np.ndarray) -> None:
     out[16] = false_alarms
     out[17] = backlash
     out[18] = shortfall
+    out[19] = refugees
+    out[20] = displaced - refugees
+    out[21] = military_ends
+    n = w.shape[0]
+    first = len(OUTCOMES)
+    for i in range(n):
+        out[first + i] = w[i].deaths
+        out[first + n + i] = w[i].displaced
+        out[first + 2 * n + i] = w[i].onset_week if w[i].onset_week >= 0 else np.nan
 
 
 @rule

@@ -23,10 +23,15 @@ def protection_share(i: int, region: Region, w: World, p: np.ndarray) -> float:
     """Share of killing prevented by protection presence and, against non-state groups, capacity.
 
     A state perpetrator blunts outside protection (Hultman, Kathman & Shannon 2013); the
-    state's own capacity protects only against a non-state perpetrator.
+    state's own capacity protects only against a non-state perpetrator. With both perpetrators,
+    each one's share of the killing (``non_state_share`` for the non-state group) meets the
+    protection that works against it.
     """
-    if region[i].state_led:
-        dose = w[i].protection * p[P.STATE_PERPETRATOR_PROTECTION]
-    else:
-        dose = w[i].protection + p[P.CAPACITY_PROTECTION] * w[i].capacity
-    return 1.0 - np.exp(-dose)
+    against_state = w[i].protection * p[P.STATE_PERPETRATOR_PROTECTION]
+    against_group = w[i].protection + p[P.CAPACITY_PROTECTION] * w[i].capacity
+    share = region[i].non_state_share
+    if share == 0.0:
+        return 1.0 - np.exp(-against_state)
+    if share == 1.0:
+        return 1.0 - np.exp(-against_group)
+    return (1.0 - share) * (1.0 - np.exp(-against_state)) + share * (1.0 - np.exp(-against_group))

@@ -41,7 +41,7 @@ from sim.jit import rule
 from sim.parameters import P
 from sim.rng import Purpose, uniform
 from sim.rules.backlash import consent_factor
-from sim.state import Region, World
+from sim.state import STRATEGY_INTENSITY, Region, World
 
 
 @rule
@@ -86,6 +86,7 @@ def propose(i: int, k: int, week: int, w: World, p: np.ndarray, strategy: np.nda
             w[i].status[k] = Status.IDLE
             w[i].scale[k] = 0.0
             w[i].busy -= 1
+            w[i].intensity[k] = STRATEGY_INTENSITY
     elif status == Status.IDLE:
         council = table[k, Col.COUNCIL] > 0
         if _triggered(i, k, w, strategy, table) and (not council or w[i].warned_week >= 0):

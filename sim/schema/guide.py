@@ -18,7 +18,16 @@ from sim.parameters import BY_NAME
 from sim.schema.calibration import CalibrationHead, EpisodeTable
 from sim.schema.experiment import ExperimentHead, UncertainInput
 from sim.schema.rules import Doc, rule_of
-from sim.schema.scenario import WARNING_KEYS, BodyTable, ModelTable, ScenarioHead, StateTable, WarningTable
+from sim.schema.scenario import (
+    WARNING_KEYS,
+    BodyTable,
+    EventTable,
+    MeasureTable,
+    ModelTable,
+    ScenarioHead,
+    StateTable,
+    WarningTable,
+)
 from sim.schema.sensitivity import ParameterInput, SensitivityHead
 from sim.schema.strategy import SettingTable, StrategyHead
 from sim.schema.validation import ValidationHead
@@ -99,6 +108,7 @@ def tables() -> dict[str, str]:
     """Every generated table of the guide, by marker name."""
     models: dict[str, Any] = {
         "fields-scenario": ScenarioHead, "fields-bodies": BodyTable, "fields-states": StateTable,
+        "fields-measures": MeasureTable, "fields-events": EventTable,
         "fields-strategy": StrategyHead, "fields-setting": SettingTable, "fields-experiment": ExperimentHead,
         "fields-uncertain": UncertainInput, "fields-sensitivity": SensitivityHead,
         "fields-parameters": ParameterInput, "fields-validation": ValidationHead,

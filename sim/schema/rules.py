@@ -1,7 +1,7 @@
 """Value rules of input fields, the base of every input table, and pydantic errors as one line.
 
 A rule (:class:`Number`, :class:`Boolean`, :class:`Text`, :class:`Choice`, :class:`Names`,
-:class:`Pair`, :class:`Numbers`, :class:`Version`) is the metadata of an ``Annotated`` field
+:class:`Pair`, :class:`Numbers`, :class:`Shares`, :class:`Version`) is the metadata of an ``Annotated`` field
 type: pydantic validates the field with it, the JSON Schema describes it, and
 :mod:`sim.schema.registry` reads its type and range.
 A value the rule refuses raises :class:`FieldError`, whose text is the message users see.
@@ -178,6 +178,32 @@ class Names(Rule):
 
     def allowed(self) -> str:
         return "any names" if self.choices is None else ", ".join(f"`{c}`" for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Shares(Rule):
+    """A table of names to shares in ``[0, 1]`` that sum to 1 (an empty table: none given), as a dict."""
+
+    kind = "table of shares"
+
+    def check(self, value: Any) -> dict[str, float]:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise FieldError(f"expected a table of names to numbers, got {describe(value)}", self.allowed())
+        shares = {}
+        for name, v in value.items():
+            try:
+                shares[name] = float(Number(0, 1).check(v))
+            except FieldError as problem:
+                raise FieldError(problem.problem, problem.allowed, (name,)) from None
+        if shares and abs(sum(shares.values()) - 1.0) > 1e-9:
+            raise FieldError(f"the shares sum to {sum(shares.values()):g}", self.allowed())
+        return shares
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": Number(0, 1).json_schema()}
+
+    def allowed(self) -> str:
+        return "names to numbers from 0 to 1 that sum to 1"
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,23 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from sim.concepts import P5, Crime, Leadership, Phase, names
+from sim.concepts import INSTRUMENT_NAMES, P5, Crime, Leadership, Phase, names
 from sim.limits import MAX_STATES, MAX_WEEKS
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES, Param
-from sim.schema.rules import VERSION, VERSION_TEXT, Choice, Doc, FieldError, Names, Number, Table, Text, tables
-from sim.state import MAX_NEIGHBOURS, RISK_FACTORS
+from sim.schema.rules import (
+    VERSION,
+    VERSION_TEXT,
+    Choice,
+    Doc,
+    FieldError,
+    Names,
+    Number,
+    Shares,
+    Table,
+    Text,
+    tables,
+)
+from sim.state import MAX_EVENTS, MAX_NEIGHBOURS, RISK_FACTORS
 
 PATRONS = tuple(name.lower().replace(" ", "_") for name in P5)
 """Names of the permanent members as a state's ``patron``."""
@@ -113,8 +125,10 @@ class StateTable(Table):
     crime: Annotated[str, Choice(tuple(names(Crime)))] = Field(
         description="the crime an atrocity episode would take (its ratio of killing to displacement)"
     )
-    perpetrator: Annotated[str, Choice(("state", "non_state"))] = Field(
-        "state", description="who would commit the atrocities; protection works less against a state perpetrator"
+    perpetrator: Annotated[str, Choice(("state", "non_state", "both"))] = Field(
+        "state",
+        description="who would commit the atrocities; protection works less against a state perpetrator; `both`: "
+        "a state and a non-state perpetrator at once, the group's share of the killing given by `non_state_share`",
     )
     patron: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
         "", description="a permanent member of the Security Council that may veto Council drafts about this state"
@@ -147,10 +161,32 @@ class StateTable(Table):
     severity: Annotated[float, Number(1, 1e4)] = Field(
         1.0, description='severity of an episode already under way; only allowed with `phase = "atrocity"`'
     )
+    non_state_share: Annotated[float, Number(0, 1)] = Field(
+        0.5,
+        description='share of the killing by the non-state group; another value only with `perpetrator = "both"`',
+    )
+    military_end: Annotated[float, Number(0, 1)] = Field(
+        0.0,
+        description="weekly probability that an episode in atrocity ends by the perpetrator's military defeat or "
+        "victory (counted in `military_ends`)",
+    )
+    refugee_share: Annotated[float, Number(0, 1)] = Field(
+        1.0,
+        description="share of the displaced who cross a border as refugees (the rest are internally displaced); "
+        "only refugees carry tension to the neighbours",
+    )
+    refugees_to: Annotated[dict[str, float], Shares(), Doc(default="`{}` (an even split)")] = Field(
+        {},
+        description="share of the refugees going to each neighbour, e.g. `{Uganda = 0.6, Zaire = 0.4}`; names "
+        "neighbours of the state, shares sum to 1",
+    )
 
     @model_validator(mode="after")
     def _severity_needs_atrocity(self) -> StateTable:
         check_severity(self.severity, self.phase, ("severity",))
+        if self.non_state_share != 0.5 and self.perpetrator != "both":
+            raise FieldError('only a state with both perpetrators has a non-state share', 'perpetrator = "both"',
+                             ("non_state_share",))  # fmt: skip
         return self
 
 
@@ -161,6 +197,90 @@ def check_severity(severity: float, phase: str, at: tuple[str, ...]) -> None:
         raise FieldError("only a state that starts in atrocity has a severity", 'phase = "atrocity"', at)
 
 
+class MeasureTable(Table):
+    """One ``[[measures]]`` table: an instrument already in force at week 0."""
+
+    state: Annotated[str, Text(), Doc(allowed="a state of this scenario")] = Field(description="the state")
+    instrument: Annotated[str, Choice(INSTRUMENT_NAMES)] = Field(description="the instrument in force")
+    intensity: Annotated[float, Number(0, 1)] = Field(
+        description="its intensity, above 0 (as a strategy's `intensity`); it scales effects and cost"
+    )
+    note: Annotated[str, Text()] = Field("", description="free text, e.g. the resolution and its date")
+
+    @model_validator(mode="after")
+    def _in_force(self) -> MeasureTable:
+        if self.intensity == 0:
+            raise FieldError("a measure in force needs an intensity above 0", "above 0 to 1", ("intensity",))
+        return self
+
+
+EVENT_KINDS = ("leadership", "risk_gained", "risk_lost", "salience", "tension", "measure", "military_end")
+"""Kinds of ``[[events]]``, in the order of :class:`sim.rules.events.Event`."""
+
+EVENT_FIELD = {
+    "leadership": "leadership",
+    "risk_gained": "risk_factor",
+    "risk_lost": "risk_factor",
+    "salience": "salience",
+    "tension": "tension",
+    "measure": "instrument",
+}
+"""The field each kind of event needs."""
+
+
+class EventTable(Table):
+    """One ``[[events]]`` table: something that happens to a state at the start of a given week."""
+
+    week: Annotated[int, Number(0, MAX_WEEKS, integer=True)] = Field(description="the week it happens (0: the first)")
+    state: Annotated[str, Text(), Doc(allowed="a state of this scenario")] = Field(description="the state")
+    kind: Annotated[str, Choice(EVENT_KINDS)] = Field(
+        description="`leadership` (a new leadership: election, coup), `risk_gained` / `risk_lost` (a risk factor), "
+        "`salience` (international attention), `tension` (a shock added to tension), `measure` (an instrument's "
+        "intensity changed, 0 ends it), `military_end` (an episode in atrocity ends by military defeat or victory)"
+    )
+    leadership: Annotated[str | None, Choice(tuple(names(Leadership))), Doc(default="none")] = Field(
+        None, description="the new leadership (kind `leadership`)"
+    )
+    risk_factor: Annotated[str | None, Choice(tuple(RISK_FACTORS)), Doc(default="none")] = Field(
+        None, description="the risk factor gained or lost (kinds `risk_gained`, `risk_lost`)"
+    )
+    salience: Annotated[float | None, Number(0, 1), Doc(default="none")] = Field(
+        None, description="the new salience (kind `salience`)"
+    )
+    tension: Annotated[float | None, Number(-1, 1), Doc(default="none")] = Field(
+        None, description="the shock added to tension, kept in 0..1 (kind `tension`)"
+    )
+    instrument: Annotated[str | None, Choice(INSTRUMENT_NAMES), Doc(default="none")] = Field(
+        None, description="the instrument (kind `measure`)"
+    )
+    intensity: Annotated[float, Number(0, 1)] = Field(
+        0.0, description="the instrument's new intensity, 0 to end it (kind `measure`)"
+    )
+    note: Annotated[str, Text()] = Field("", description="free text, e.g. what happened and its source")
+
+    @model_validator(mode="after")
+    def _what_changes(self) -> EventTable:
+        needed = EVENT_FIELD.get(self.kind)
+        for name in ("leadership", "risk_factor", "salience", "tension", "instrument"):
+            given = getattr(self, name) is not None
+            if given and name != needed:
+                raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", (name,))
+            if not given and name == needed:
+                raise FieldError(f"missing for a {self.kind!r} event", _EVENT_FIELD_ALLOWED[name], (name,))
+        if self.intensity != 0.0 and self.kind != "measure":
+            raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", ("intensity",))
+        return self
+
+
+_EVENT_FIELD_ALLOWED = {
+    "leadership": ", ".join(names(Leadership)),
+    "risk_factor": ", ".join(RISK_FACTORS),
+    "salience": "0 to 1",
+    "tension": "-1 to 1",
+    "instrument": ", ".join(INSTRUMENT_NAMES),
+}
+
+
 class ScenarioFile(Table):
     """A scenario file."""
 
@@ -169,6 +289,8 @@ class ScenarioFile(Table):
     model: ModelTable = Field(ModelTable(), description="overrides of model parameters")  # type: ignore[valid-type]
     states: tuple[StateTable, ...] = Field(description=f"the states of the region (1 to {MAX_STATES})")
     bodies: tuple[BodyTable, ...] = Field((), description="regional and sub-regional organisations")
+    measures: tuple[MeasureTable, ...] = Field((), description="instruments already in force at week 0")
+    events: tuple[EventTable, ...] = Field((), description="scheduled events, each at a given week for a state")
 
     @field_validator("states", mode="before")
     @classmethod
@@ -179,6 +301,16 @@ class ScenarioFile(Table):
     @classmethod
     def _some_bodies(cls, value: Any) -> Any:
         return tables(value, "bodies")
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _some_measures(cls, value: Any) -> Any:
+        return tables(value, "measures")
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _some_events(cls, value: Any) -> Any:
+        return tables(value, "events")
 
     @model_validator(mode="after")
     def _links(self) -> ScenarioFile:
@@ -201,4 +333,23 @@ class ScenarioFile(Table):
                 if member not in known:
                     where = ("bodies", n, "members")
                     raise FieldError(f"{member!r} is not a state", ", ".join(known), where)
+        for n, s in enumerate(self.states):
+            for other in s.refugees_to:
+                if other not in borders[s.name]:
+                    allowed = ", ".join(sorted(borders[s.name])) or "none (no neighbours)"
+                    raise FieldError(f"{other!r} is not a neighbour", allowed, ("states", n, "refugees_to"))
+        for key, rows in (("measures", self.measures), ("events", self.events)):
+            for n, row in enumerate(rows):
+                if row.state not in known:
+                    raise FieldError(f"{row.state!r} is not a state", ", ".join(known), (key, n, "state"))
+        seen = set()
+        for n, m in enumerate(self.measures):
+            if (m.state, m.instrument) in seen:
+                raise FieldError("a second measure of this instrument for this state", "one per state and "
+                                 "instrument", ("measures", n, "instrument"))  # fmt: skip
+            seen.add((m.state, m.instrument))
+        for name in known:
+            count = sum(e.state == name for e in self.events)
+            if count > MAX_EVENTS:
+                raise FieldError(f"{count} events for {name!r}", f"at most {MAX_EVENTS} per state", ("events",))
         return self

@@ -9,7 +9,7 @@ from pydantic import Field, create_model
 from sim.concepts import INSTRUMENTS
 from sim.limits import MAX_DELAY
 from sim.parameters import BY_NAME
-from sim.schema.rules import VERSION, VERSION_TEXT, Boolean, Doc, Number, Table, Text
+from sim.schema.rules import VERSION, VERSION_TEXT, Boolean, Doc, Names, Number, Table, Text
 
 
 class StrategyHead(Table):
@@ -18,6 +18,11 @@ class StrategyHead(Table):
     schema_version: VERSION = Field(1, description=VERSION_TEXT)
     name: Annotated[str, Text()] = Field(description="short name, used in results and labels")
     description: Annotated[str, Text()] = Field("", description="one line, shown by `r2p strategies`")
+    targets: Annotated[tuple[str, ...], Names(), Doc(allowed="names of states of the scenario it runs on")] = Field(
+        (),
+        description="the states instruments are proposed for (e.g. the focal state); empty: every state of the "
+        "region. Checked against the scenario's state names when both are combined",
+    )
     veto_restraint: Annotated[bool, Boolean()] = Field(
         False,
         description="the P5 refrain from the veto once failure is manifest (perceived risk at least "
