@@ -38,6 +38,7 @@ class Purpose(IntEnum):
     EPISODE_END = 4
     CONSENT = 5
     VOTE = 6
+    THREAT = 7  # the penholder's answer to a veto threat (sub-index: instrument)
 
 
 @rule

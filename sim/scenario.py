@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import Crime, Leadership, Phase
+from sim.concepts import Crime, Leadership, Phase, Stance
 from sim.config import InputError, read_toml, resolve
 from sim.deciders import delivery_capacity
 from sim.parameters import P, default_vector
@@ -32,12 +32,20 @@ class StateSpec:
     crime: str
     perpetrator: str = "state"
     patron: str = ""
+    patrons: tuple[tuple[str, float], ...] = ()
+    penholder: str = ""
     salience: float = 1.0
     civil_society: float = 0.5
     risk_factors: tuple[str, ...] = ()
     neighbours: tuple[str, ...] = ()
     phase: str = ""
     severity: float = 1.0
+
+    def interests(self) -> dict[str, float]:
+        """Each patron's interest in the state: ``patrons`` as written, or ``patron`` with interest 1."""
+        if self.patrons:
+            return dict(self.patrons)
+        return {self.patron: 1.0} if self.patron else {}
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class BodySpec:
     kind: str
     capacity: float
     members: tuple[str, ...]
+    council_seats: int = 0
+    stance: str = "manifest_failure"
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,15 @@ class Scenario:
             record["leadership"] = Leadership[s.leadership.upper()]
             record["crime"] = Crime[s.crime.upper()]
             record["state_led"] = s.perpetrator == "state"
-            record["patron"] = PATRONS.index(s.patron) if s.patron else -1
+            for member, interest in s.interests().items():
+                record["patrons"][PATRONS.index(member)] = interest
+            record["penholder"] = PATRONS.index(s.penholder) if s.penholder else -1
+            record["bloc"] = -1
+            seat = 0
+            for b in self.bodies:
+                if s.name in b.members:
+                    record["bloc"][seat : seat + b.council_seats] = Stance[b.stance.upper()]
+                    seat += b.council_seats
             record["salience"] = s.salience
             record["civil_society"] = s.civil_society
             record["risk"] = [f in s.risk_factors for f in RISK_FACTORS]

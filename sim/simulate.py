@@ -19,7 +19,16 @@ from sim.strategy import Strategy, load_strategy
 Engine = Literal["numba", "mesa"]
 ENGINES = ("numba", "mesa")
 _WEEK_COLUMNS = [c for c in OUTCOMES if c.endswith("_week") or "_week_" in c or c == "warning_response_lag"]
-_COUNT_COLUMNS = ["onset", "atrocity_weeks", "peak_phase", "instruments_used", "vetoes", "uniting_for_peace"]
+_COUNT_COLUMNS = [
+    "onset",
+    "atrocity_weeks",
+    "peak_phase",
+    "instruments_used",
+    "vetoes",
+    "uniting_for_peace",
+    "drafts_withdrawn",
+    "drafts_watered_down",
+]
 
 
 def outcome_frame(values: np.ndarray, first: int = 0) -> pd.DataFrame:

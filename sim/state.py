@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Phase
+from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, N_P5, Phase
 from sim.jit import rule
 from sim.parameters import P
 
@@ -33,13 +33,16 @@ REGION_FIELDS = (
     ("leadership", np.int64, (), "Leadership code"),
     ("crime", np.int64, (), "Crime code committed if atrocities start"),
     ("state_led", np.int64, (), "1 if the perpetrator would be the state, 0 if a non-state group"),
-    ("patron", np.int64, (), "index of a P5 patron in concepts.P5, or -1"),
     ("salience", np.float64, (), "international salience, 0..1 (low: selective reporting)"),
     ("civil_society", np.float64, (), "civil-society strength, 0..1"),
     ("risk", np.int64, (len(RISK_FACTORS),), "risk-factor flags in RISK_FACTORS order"),
     ("body_capacity", np.float64, (), "capacity of the body that delivers Pillar II help, 0..1"),
     ("degree", np.int64, (), "number of neighbours"),
     ("neighbours", np.int64, (MAX_NEIGHBOURS,), "neighbour indices, ascending, first `degree` used"),
+    # --- Security Council politics (issue 10, section 2) ---
+    ("patrons", np.float64, (N_P5,), "interest of each P5 member (concepts.P5 order) as the state's patron, 0..1"),
+    ("penholder", np.int64, (), "index in concepts.P5 of the member that holds the pen on the state, or -1"),
+    ("bloc", np.int64, (COUNCIL_SEATS - N_P5,), "Stance code of the body each elected seat follows, or -1"),
 )
 
 WORLD_FIELDS = (
@@ -77,6 +80,9 @@ WORLD_FIELDS = (
     ("status", np.int64, (N_INSTRUMENTS,), "Status code of each instrument"),
     ("timer", np.int64, (N_INSTRUMENTS,), "week of the next event of a waiting instrument"),
     ("scale", np.float64, (N_INSTRUMENTS,), "effect scale (1 for a resolution, less for the Assembly)"),
+    # --- Security Council politics (issue 10, section 2) ---
+    ("withdrawn", np.int64, (), "drafts about the state withdrawn under a veto threat"),
+    ("watered_down", np.int64, (), "drafts about the state watered down under a veto threat"),
 )
 
 REGION = np.dtype([(name, kind, shape) for name, kind, shape, _ in REGION_FIELDS], align=True)
@@ -140,3 +146,5 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
             x.status[k] = 0
             x.timer[k] = 0
             x.scale[k] = 0.0
+        x.withdrawn = 0
+        x.watered_down = 0

@@ -25,6 +25,8 @@ OUTCOMES = (
     "vetoes",
     "uniting_for_peace",
     "cost",
+    "drafts_withdrawn",
+    "drafts_watered_down",
 )
 """Outcome columns, in the order of the vector :func:`summarise` fills (NaN means 'never')."""
 
@@ -44,7 +46,7 @@ def _earliest(best: float, week: float) -> float:
 def summarise(w: World, out: np.ndarray) -> None:
     """Fill ``out`` (length ``len(OUTCOMES)``) with the replication's outcomes."""
     deaths = displaced = cost = 0.0
-    atrocity_weeks = peak = vetoes = assembly = 0
+    atrocity_weeks = peak = vetoes = assembly = withdrawn = watered_down = 0
     onset = warning = response = np.nan
     by_pillar = (np.nan, np.nan, np.nan)
     for i in range(w.shape[0]):
@@ -55,6 +57,8 @@ def summarise(w: World, out: np.ndarray) -> None:
         atrocity_weeks += x.atrocity_weeks
         peak = max(peak, x.peak_phase)
         vetoes += x.vetoes
+        withdrawn += x.withdrawn
+        watered_down += x.watered_down
         assembly = max(assembly, x.assembly)
         onset = _earliest(onset, x.onset_week)
         warning = _earliest(warning, x.warned_week)
@@ -87,6 +91,8 @@ def summarise(w: World, out: np.ndarray) -> None:
     out[13] = vetoes
     out[14] = assembly
     out[15] = cost
+    out[16] = withdrawn
+    out[17] = watered_down
 
 
 @rule

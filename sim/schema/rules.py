@@ -230,6 +230,52 @@ class Numbers(Rule):
                 "minItems": self.least}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Shares(Rule):
+    """A table of names (each one of ``choices``) to numbers in ``[0, 1]``, stored as sorted (name, value) pairs."""
+
+    choices: tuple[str, ...]
+    kind = "table of numbers"
+
+    def allowed(self) -> str:
+        return "keys " + ", ".join(f"`{c}`" for c in self.choices) + ", each a number from 0 to 1"
+
+    def check(self, value: Any) -> tuple[tuple[str, float], ...]:
+        if not isinstance(value, dict):
+            raise FieldError(f"expected a table, got {describe(value)}", self.allowed())
+        for name, share in value.items():
+            if name not in self.choices:
+                raise FieldError(f"{name!r} is not allowed", ", ".join(self.choices))
+            Number(0, 1).check(share)
+        return tuple(sorted((name, float(share)) for name, share in value.items()))
+
+    def json_schema(self) -> dict[str, Any]:
+        number = Number(0, 1).json_schema()
+        return {"type": "object", "properties": {c: number for c in self.choices}, "additionalProperties": False}
+
+
+@dataclass(frozen=True)
+class FlagOrNames(Boolean):
+    """``true``, ``false``, or a list of names of ``choices`` without repeats (stored as a tuple): a
+    switch that can also be thrown for some of its subjects only."""
+
+    choices: tuple[str, ...]
+    kind = "true/false or list of names"
+
+    def allowed(self) -> str:
+        return "`true`, `false`, or a list of " + ", ".join(f"`{c}`" for c in self.choices)
+
+    def check(self, value: Any) -> bool | tuple[str, ...]:
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, list):
+            raise FieldError(f"expected true, false or a list of names, got {describe(value)}", self.allowed())
+        return Names(self.choices).check(value)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"oneOf": [{"type": "boolean"}, Names(self.choices).json_schema()]}
+
+
 SCHEMA_VERSIONS = (1,)
 """Versions of the input file format this code reads (1: the format without a version field)."""
 

@@ -6,14 +6,29 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from sim.concepts import P5, Crime, Leadership, Phase, names
+from sim.concepts import COUNCIL_SEATS, N_P5, P5, Crime, Leadership, Phase, Stance, names
 from sim.limits import MAX_STATES, MAX_WEEKS
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES, Param
-from sim.schema.rules import VERSION, VERSION_TEXT, Choice, Doc, FieldError, Names, Number, Table, Text, tables
+from sim.schema.rules import (
+    VERSION,
+    VERSION_TEXT,
+    Choice,
+    Doc,
+    FieldError,
+    Names,
+    Number,
+    Shares,
+    Table,
+    Text,
+    tables,
+)
 from sim.state import MAX_NEIGHBOURS, RISK_FACTORS
 
 PATRONS = tuple(name.lower().replace(" ", "_") for name in P5)
 """Names of the permanent members as a state's ``patron``."""
+
+ELECTED_SEATS = COUNCIL_SEATS - N_P5
+"""Elected seats of the Council, which bodies' ``council_seats`` share."""
 
 WARNING_KEYS = {
     "noise": "warning_noise",
@@ -95,6 +110,17 @@ class BodyTable(Table):
     members: Annotated[tuple[str, ...], Names(), Doc(allowed="names of states of this scenario")] = Field(
         description="member states"
     )
+    council_seats: Annotated[int, Number(0, ELECTED_SEATS, integer=True)] = Field(
+        0,
+        description="elected Council seats that vote as the body on drafts about its member states (e.g. the "
+        "three African members and the AU); seats are given to the bodies in file order; 0: the elected "
+        "members vote freely",
+    )
+    stance: Annotated[str, Choice(tuple(names(Stance)))] = Field(
+        "manifest_failure",
+        description="how those seats vote: `manifest_failure` yes once failure is manifest (perceived risk at "
+        "least `manifest_failure`), before that freely; `support` always yes; `oppose` always no",
+    )
 
 
 class StateTable(Table):
@@ -117,7 +143,20 @@ class StateTable(Table):
         "state", description="who would commit the atrocities; protection works less against a state perpetrator"
     )
     patron: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
-        "", description="a permanent member of the Security Council that may veto Council drafts about this state"
+        "",
+        description="a permanent member of the Security Council that may veto Council drafts about this state "
+        "(interest 1; or give `patrons`)",
+    )
+    patrons: Annotated[tuple[tuple[str, float], ...], Shares(PATRONS), Doc(default="`{}` (none)")] = Field(
+        (),
+        description="several patrons, each with its interest in the state, e.g. `{russia = 1.0, china = 0.6}`; "
+        "the interest scales that member's veto propensity; not together with `patron`",
+    )
+    penholder: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
+        "",
+        description="the permanent member that holds the pen on the state: it tables a due draft only once "
+        'public pressure reaches `penholder_pressure`, and never while it is a patron; `""`: drafts are '
+        "tabled when due",
     )
     salience: Annotated[float, Number(0, 1)] = Field(
         1.0,
@@ -151,6 +190,8 @@ class StateTable(Table):
     @model_validator(mode="after")
     def _severity_needs_atrocity(self) -> StateTable:
         check_severity(self.severity, self.phase, ("severity",))
+        if self.patron and self.patrons:
+            raise FieldError("both `patron` and `patrons` given", "one of them", ("patrons",))
         return self
 
 
@@ -201,4 +242,10 @@ class ScenarioFile(Table):
                 if member not in known:
                     where = ("bodies", n, "members")
                     raise FieldError(f"{member!r} is not a state", ", ".join(known), where)
+        for name in known:
+            bodies = [n for n, b in enumerate(self.bodies) if name in b.members and b.council_seats]
+            if sum(self.bodies[n].council_seats for n in bodies) > ELECTED_SEATS:
+                allowed = f"at most {ELECTED_SEATS} over the bodies of one state"
+                raise FieldError(f"more elected seats than there are for {name!r}", allowed,
+                                 ("bodies", bodies[-1], "council_seats"))  # fmt: skip
         return self

@@ -9,7 +9,8 @@ from pydantic import Field, create_model
 from sim.concepts import INSTRUMENTS
 from sim.limits import MAX_DELAY
 from sim.parameters import BY_NAME
-from sim.schema.rules import VERSION, VERSION_TEXT, Boolean, Doc, Number, Table, Text
+from sim.schema.rules import VERSION, VERSION_TEXT, Boolean, Doc, FlagOrNames, Number, Table, Text
+from sim.schema.scenario import PATRONS
 
 
 class StrategyHead(Table):
@@ -18,10 +19,11 @@ class StrategyHead(Table):
     schema_version: VERSION = Field(1, description=VERSION_TEXT)
     name: Annotated[str, Text()] = Field(description="short name, used in results and labels")
     description: Annotated[str, Text()] = Field("", description="one line, shown by `r2p strategies`")
-    veto_restraint: Annotated[bool, Boolean()] = Field(
+    veto_restraint: Annotated[bool | tuple[str, ...], FlagOrNames(PATRONS)] = Field(
         False,
         description="the P5 refrain from the veto once failure is manifest (perceived risk at least "
-        "`manifest_failure`): a patron's veto propensity is cut by `veto_restraint_strength` "
+        "`manifest_failure`): a patron's veto propensity is cut by `veto_restraint_strength`; `true`: all "
+        'five hold the norm, a list: only those named, e.g. `["france", "united_kingdom", "united_states"]` '
         f"(source: {BY_NAME['veto_restraint'].source})",
     )
     uniting_for_peace: Annotated[bool, Boolean()] = Field(
