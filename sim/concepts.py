@@ -73,6 +73,22 @@ COUNCIL_SEATS = 15
 AFFIRMATIVE_VOTES_NEEDED = 9
 
 
+class Stance(IntEnum):
+    """How a body's elected Council members vote on drafts about a member state (``council_seats``)."""
+
+    MANIFEST_FAILURE = 0  # yes once failure is manifest (perceived risk >= manifest_failure), else free
+    SUPPORT = 1  # always yes
+    OPPOSE = 2  # always no
+
+
+class Tabling(IntEnum):
+    """What became of a due draft resolution (the penholder's answer to a veto threat)."""
+
+    VOTED = 0  # put to the vote (a threatened veto, if any, is cast in the open)
+    WITHDRAWN = 1  # not tabled: a patron would veto it
+    WATERED_DOWN = 2  # replaced by the instrument's weaker measure, which is put to the vote
+
+
 class Vote(IntEnum):
     """A Council member's vote on a draft resolution; ``NO`` from a permanent member is a veto."""
 

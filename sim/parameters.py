@@ -194,8 +194,22 @@ PARAMETERS: tuple[Param, ...] = (
           "protection deployments the region can field at once, in units of full intensity", off=1e9),
     Param("mediation_pool", 3.0, "dose units", 0.01, 1e9, _A,
           "mediation efforts the region can staff at once, in units of full intensity", off=1e9),
+    # --- Security Council politics: veto threats, finite agenda, penholder (issue 10, section 2) ---
+    Param("threat_public_veto", 0.3, "probability", 0, 1,
+          "assumption (threatened drafts that are dropped before a vote leave no public record to count)",
+          "chance the penholder forces a public vote on a draft a patron would veto, rather than drop or "
+          "weaken it", off=1.0),
+    Param("threat_water_down", 0.5, "probability", 0, 1, _A,
+          "chance a threatened draft that is not forced to a vote is watered down to its weaker measure "
+          "(if any), rather than withdrawn", off=0.0),
+    Param("council_drafts_per_week", 2, "drafts/week", 1, 1000, "assumption (the Council adopted about 50-75 "
+          "resolutions a year in 2010-2019, about 1.2 a week on its whole agenda; UN resolution lists)",
+          "most drafts about the region's states that come to the vote in a week", integer=True, off=1000),
+    Param("penholder_pressure", 0.2, "0..1", 0, 1, _A,
+          "public pressure at which a state's penholder tables a due draft", off=0.0),
     # --- strategy switches (set by strategy files) ---------------------------------------------
-    Param("veto_restraint", 0, "0/1", 0, 1, "seed (P5 veto restraint)", "the veto-restraint norm holds",
+    Param("veto_restraint", 0, "bitmask", 0, 31, "seed (P5 veto restraint)",
+          "the P5 members that hold the veto-restraint norm (bit s: seat s in concepts.P5 order; 31 all five)",
           integer=True),
     Param("uniting_for_peace", 0, "0/1", 0, 1, "seed (Uniting for Peace)",
           "a deadlocked Council passes the matter to the General Assembly", integer=True),

@@ -39,6 +39,7 @@ class Purpose(IntEnum):
     CONSENT = 5
     VOTE = 6
     MILITARY_END = 7  # an episode ended by the perpetrator's military defeat or victory
+    THREAT = 8  # the penholder's answer to a veto threat (sub-index: instrument)
 
 
 @rule

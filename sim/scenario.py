@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import INSTRUMENT_NAMES, Crime, Leadership, Phase
+from sim.concepts import INSTRUMENT_NAMES, Crime, Leadership, Phase, Stance
 from sim.config import InputError, read_toml, resolve
 from sim.deciders import delivery_capacity
 from sim.parameters import P, default_vector
@@ -51,6 +51,8 @@ class StateSpec:
     crime: str
     perpetrator: str = "state"
     patron: str = ""
+    patrons: tuple[tuple[str, float], ...] = ()
+    penholder: str = ""
     salience: float = 1.0
     civil_society: float = 0.5
     risk_factors: tuple[str, ...] = ()
@@ -66,7 +68,14 @@ class StateSpec:
         """The state as its ``[[states]]`` table would write it (lists for lists, a table for shares)."""
         data = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
         data["refugees_to"] = dict(self.refugees_to)
+        data["patrons"] = dict(self.patrons)
         return data
+
+    def interests(self) -> dict[str, float]:
+        """Each patron's interest in the state: ``patrons`` as written, or ``patron`` with interest 1."""
+        if self.patrons:
+            return dict(self.patrons)
+        return {self.patron: 1.0} if self.patron else {}
 
     @property
     def group_share(self) -> float:
@@ -112,6 +121,12 @@ class EventSpec:
             value = self.intensity
         return [self.week, EVENT_KINDS.index(self.kind), value, instrument]
 
+    def interests(self) -> dict[str, float]:
+        """Each patron's interest in the state: ``patrons`` as written, or ``patron`` with interest 1."""
+        if self.patrons:
+            return dict(self.patrons)
+        return {self.patron: 1.0} if self.patron else {}
+
 
 @dataclass(frozen=True)
 class BodySpec:
@@ -121,6 +136,8 @@ class BodySpec:
     kind: str
     capacity: float
     members: tuple[str, ...]
+    council_seats: int = 0
+    stance: str = "manifest_failure"
 
 
 @dataclass(frozen=True)
@@ -188,7 +205,15 @@ class Scenario:
             record["leadership"] = Leadership[s.leadership.upper()]
             record["crime"] = Crime[s.crime.upper()]
             record["state_led"] = s.perpetrator != "non_state"
-            record["patron"] = PATRONS.index(s.patron) if s.patron else -1
+            for member, interest in s.interests().items():
+                record["patrons"][PATRONS.index(member)] = interest
+            record["penholder"] = PATRONS.index(s.penholder) if s.penholder else -1
+            record["bloc"] = -1
+            seat = 0
+            for b in self.bodies:
+                if s.name in b.members:
+                    record["bloc"][seat : seat + b.council_seats] = Stance[b.stance.upper()]
+                    seat += b.council_seats
             record["salience"] = s.salience
             record["civil_society"] = s.civil_society
             record["risk"] = [f in s.risk_factors for f in RISK_FACTORS]
@@ -243,9 +268,7 @@ def check_param(file: str | Path, where: str, key: str, value: object) -> float:
 
 def state_spec(table: StateTable) -> StateSpec:
     """The :class:`StateSpec` of a validated ``[[states]]`` table."""
-    fields = dict(table)
-    fields["refugees_to"] = tuple(fields["refugees_to"].items())
-    return StateSpec(**fields)
+    return StateSpec(**dict(table))
 
 
 def event_spec(table: EventTable) -> EventSpec:

@@ -23,15 +23,16 @@ from sim.rules.escalation import change_phase, draw_shocks, update_tension
 from sim.rules.events import undergo_events
 from sim.rules.harm import suffer_harm
 from sim.rules.response import (
+    agenda_cutoff,
+    comes_before,
     consents,
     council_ballots,
     draft_due,
     offer_due,
     propose,
     propose_portfolio,
-    settle_draft,
     settle_offer,
-    tally,
+    take_up_draft,
 )
 from sim.rules.warning import observe
 from sim.state import Region, World
@@ -178,15 +179,15 @@ def council_votes(
     runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 7: the Council votes on every due draft resolution."""
+    """Stage 7: the Council takes up the due draft resolutions, at most ``council_drafts_per_week``
+    in agenda order (the rest wait a week)."""
+    last_i, last_k = agenda_cutoff(week, region, w, p, table)
     for i in range(region.shape[0]):
         if w[i].pending == 0:
             continue
         for k in range(N_INSTRUMENTS):
-            if draft_due(i, k, week, w, table):
-                council_ballots(i, k, week, key, region, w, p, table, votes)
-                adopted, vetoes = tally(votes)
-                settle_draft(i, k, week, adopted, vetoes, w, p, table)
+            if draft_due(i, k, week, region, w, p, table) and (last_i < 0 or not comes_before(last_i, last_k, i, k, w)):
+                take_up_draft(i, k, week, key, region, w, p, table, votes)
 
 
 @rule

@@ -28,6 +28,8 @@ _COUNT_COLUMNS = [
     "uniting_for_peace",
     "false_alarms",
     "military_ends",
+    "drafts_withdrawn",
+    "drafts_watered_down",
 ]
 
 

@@ -12,7 +12,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Phase, Status
+from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, N_P5, Phase, Status
 from sim.jit import rule
 from sim.parameters import P
 
@@ -51,7 +51,6 @@ REGION_FIELDS = (
     ("leadership", np.int64, (), "Leadership code"),
     ("crime", np.int64, (), "Crime code committed if atrocities start"),
     ("state_led", np.int64, (), "1 if the state would be a perpetrator (alone or with a group), 0 if not"),
-    ("patron", np.int64, (), "index of a P5 patron in concepts.P5, or -1"),
     ("salience", np.float64, (), "international salience, 0..1 (low: selective reporting)"),
     ("civil_society", np.float64, (), "civil-society strength, 0..1"),
     ("risk", np.int64, (len(RISK_FACTORS),), "risk-factor flags in RISK_FACTORS order"),
@@ -66,6 +65,10 @@ REGION_FIELDS = (
     ("refugee_share", np.float64, (), "share of the displaced who cross a border"),
     ("inflow_share", np.float64, (MAX_NEIGHBOURS,), "share of neighbour e's displaced arriving here (<0: 1/degree)"),
     ("non_state_share", np.float64, (), "share of the killing by a non-state group (0: state, 1: non-state)"),
+    # --- Security Council politics (issue 10, section 2) ---
+    ("patrons", np.float64, (N_P5,), "interest of each P5 member (concepts.P5 order) as the state's patron, 0..1"),
+    ("penholder", np.int64, (), "index in concepts.P5 of the member that holds the pen on the state, or -1"),
+    ("bloc", np.int64, (COUNCIL_SEATS - N_P5,), "Stance code of the body each elected seat follows, or -1"),
 )
 
 WORLD_FIELDS = (
@@ -119,6 +122,9 @@ WORLD_FIELDS = (
     ("intensity", np.float64, (N_INSTRUMENTS,), "intensity of a measure in force (< 0: the strategy's)"),
     ("military_ends", np.int64, (), "episodes ended by military defeat or victory"),
     ("refugees", np.float64, (), "cumulative displaced persons who crossed a border"),
+    # --- Security Council politics (issue 10, section 2) ---
+    ("withdrawn", np.int64, (), "drafts about the state withdrawn under a veto threat"),
+    ("watered_down", np.int64, (), "drafts about the state watered down under a veto threat"),
 )
 
 REGION = np.dtype([(name, kind, shape) for name, kind, shape, _ in REGION_FIELDS], align=True)
@@ -208,3 +214,5 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.shortfall = 0.0
         x.military_ends = 0
         x.refugees = 0.0
+        x.withdrawn = 0
+        x.watered_down = 0

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, Pillar, Strat
+from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, N_P5, Pillar, Strat
 from sim.config import InputError, read_toml, resolve, shipped
 from sim.limits import MAX_DELAY  # noqa: F401  (re-exported: sim.view and facts import it from here)
 from sim.parameters import STRATEGY_SWITCHES, P
 from sim.schema.rules import validate
+from sim.schema.scenario import PATRONS
 from sim.schema.strategy import SettingTable, StrategyFile
 
 
@@ -43,7 +44,8 @@ class Strategy:
     name: str
     description: str
     settings: tuple[Setting, ...]
-    veto_restraint: bool = False
+    veto_restraint: bool | tuple[str, ...] = False
+    """The veto-restraint norm: held by all five (``True``), by none, or by the members named."""
     uniting_for_peace: bool = False
     source: str = ""
     targets: tuple[str, ...] = ()
@@ -84,7 +86,7 @@ class Strategy:
     def apply_switches(self, p: np.ndarray) -> np.ndarray:
         """A copy of parameter vector ``p`` with this strategy's switches set."""
         p = p.copy()
-        p[P.VETO_RESTRAINT] = float(self.veto_restraint)
+        p[P.VETO_RESTRAINT] = float(restraint_mask(self.veto_restraint))
         p[P.UNITING_FOR_PEACE] = float(self.uniting_for_peace)
         return p
 
@@ -92,6 +94,14 @@ class Strategy:
     def enabled(self) -> list[str]:
         """Names of the instruments this strategy uses."""
         return [INSTRUMENT_NAMES[k] for k, s in enumerate(self.settings) if s.enabled]
+
+
+def restraint_mask(members: bool | tuple[str, ...]) -> int:
+    """The ``veto_restraint`` parameter of a strategy's switch: bit ``s`` set if seat ``s`` (in
+    ``concepts.P5`` order) holds the norm."""
+    if isinstance(members, bool):
+        return (1 << N_P5) - 1 if members else 0
+    return sum(1 << PATRONS.index(m) for m in set(members))
 
 
 def _setting(table: SettingTable, base: Setting) -> Setting:

@@ -54,3 +54,38 @@ def test_with_state_names_the_state(fragile_region: sim.Scenario) -> None:
     assert fragile_region.with_state("Highmoor", leadership="divided").states[4].leadership == "divided"
     with pytest.raises(sim.InputError, match="no state 'Atlantis'"):
         fragile_region.with_state("Atlantis", leadership="divided")
+
+
+def _one_state(**fields: object) -> dict:
+    state = {"name": "A", "population": 1e6, "vulnerable_share": 0.1, "capacity": 0.5, "tension": 0.3,
+             "leadership": "divided", "crime": "genocide", **fields}  # fmt: skip
+    return {"scenario": {"name": "x"}, "states": [state]}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_one_state(patron="russia", patrons={"china": 1.0}), r"x\.toml: states\[0\]\.patrons: both .*one of them"),
+        (_one_state(patrons={"germany": 1.0}), r"states\[0\]\.patrons: 'germany' is not allowed; allowed: china"),
+        (_one_state(patrons={"china": 2.0}), r"states\[0\]\.patrons\.china: 2\.0 is out of range"),
+        (_one_state(patrons=["china"]), r"states\[0\]\.patrons: expected a table"),
+        (_one_state(penholder="germany"), r"states\[0\]\.penholder: 'germany' is not allowed"),
+        ({**_one_state(), "bodies": [{"name": "B", "kind": "regional", "capacity": 0.5, "members": ["A"],
+                                      "council_seats": 11}]}, r"bodies\[0\]\.council_seats: 11 is out of range"),
+        ({**_one_state(), "bodies": [{"name": "B", "kind": "regional", "capacity": 0.5, "members": ["A"],
+                                      "stance": "maybe"}]}, r"bodies\[0\]\.stance: 'maybe' is not allowed"),
+        ({**_one_state(), "bodies": [{"name": b, "kind": "regional", "capacity": 0.5, "members": ["A"],
+                                      "council_seats": 6} for b in "BC"]}, r"bodies\[1\]\.council_seats: more elected"),
+    ],
+)  # fmt: skip
+def test_bad_council_fields_get_one_line(data: dict, message: str) -> None:
+    with pytest.raises(sim.InputError, match=message) as error:
+        sim.scenario.parse_scenario(data, "x.toml")
+    assert "\n" not in str(error.value)
+
+
+def test_patrons_and_penholder_reach_the_region() -> None:
+    scenario = sim.scenario.parse_scenario(_one_state(patrons={"russia": 1.0, "china": 0.6}, penholder="france"), "x")
+    region = scenario.region()
+    assert list(region["patrons"][0]) == [0.6, 0.0, 1.0, 0.0, 0.0]
+    assert region["penholder"][0] == 1 and (region["bloc"][0] == -1).all()

@@ -47,3 +47,15 @@ def test_with_instrument_and_with_pillar() -> None:
     assert nothing.with_pillar(2, enabled=True).enabled == [i.name for i in INSTRUMENTS if i.pillar == Pillar.II]
     with pytest.raises(sim.InputError, match="no instrument 'bombing'"):
         nothing.with_instrument("bombing", enabled=True)
+
+
+def test_veto_restraint_by_some_members() -> None:
+    data = {"strategy": {"name": "x", "veto_restraint": ["france", "united_states"]}}
+    strategy = sim.strategy.parse_strategy(data, "x.toml")
+    assert strategy.veto_restraint == ("france", "united_states")
+    assert strategy.apply_switches(sim.parameters.default_vector())[sim.parameters.P.VETO_RESTRAINT] == 2 + 16
+    everyone = sim.strategy.parse_strategy({"strategy": {"name": "x", "veto_restraint": True}}, "x.toml")
+    assert everyone.apply_switches(sim.parameters.default_vector())[sim.parameters.P.VETO_RESTRAINT] == 31
+    for bad, message in ((["germany"], "'germany' is not allowed"), ("yes", "expected true, false or a list")):
+        with pytest.raises(sim.InputError, match=rf"x\.toml: strategy\.veto_restraint: {message}"):
+            sim.strategy.parse_strategy({"strategy": {"name": "x", "veto_restraint": bad}}, "x.toml")

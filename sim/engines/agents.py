@@ -18,7 +18,7 @@ Each stage method calls the compiled rule of :mod:`sim.rules` for the agent's ow
 pairs. The numbers those rules read and write stay in the model's shared structured arrays
 (``model.world``, ``model.region``), the layout the Numba kernel uses, so both engines run the
 same rules on the same numbers; the agents' properties read them. The agents hold what is
-theirs: identity, membership, capacity, patron, portfolio of pairs, the Council's record.
+theirs: identity, membership, capacity, patrons, portfolio of pairs, the Council's record.
 
 A decision a person can take instead of the rule goes through one method: the Council's
 :meth:`SecurityCouncil.ballots` and a host's :meth:`StateAgent.consents`. Override it in a
@@ -34,7 +34,8 @@ import mesa
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, P5, Crime, Leadership, Phase, Vote
+from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, P5, Col, Crime, Leadership, Phase, Tabling, Vote
+from sim.parameters import P
 from sim.rules.capacity import allocate
 from sim.rules.effects import apply_effects
 from sim.rules.escalation import change_phase, draw_shocks, update_tension
@@ -45,10 +46,14 @@ from sim.rules.response import (
     council_ballots,
     due_drafts,
     due_offers,
+    penholder_choice,
     propose_portfolio,
     settle_draft,
     settle_offer,
+    settle_threat,
+    settle_weaker,
     tally,
+    threatened,
 )
 from sim.rules.warning import observe
 
@@ -109,8 +114,20 @@ class StateAgent(Decider, FixedAgent):
 
     @property
     def patron(self) -> str:
-        """Name of the state's P5 patron, or an empty string."""
-        j = int(self.model.region[self.index]["patron"])
+        """Name of the state's most interested P5 patron (ties: ``concepts.P5`` order), or an empty string."""
+        interest = self.model.region[self.index]["patrons"]
+        return P5[int(np.argmax(interest))] if interest.max() > 0 else ""
+
+    @property
+    def patrons(self) -> dict[str, float]:
+        """The state's P5 patrons and the interest of each (0..1 scales its veto propensity)."""
+        interest = self.model.region[self.index]["patrons"]
+        return {P5[j]: float(x) for j, x in enumerate(interest) if x > 0}
+
+    @property
+    def penholder(self) -> str:
+        """Name of the P5 member that holds the pen on the state, or an empty string."""
+        j = int(self.model.region[self.index]["penholder"])
         return P5[j] if j >= 0 else ""
 
     def undergo_events(self) -> None:
@@ -192,6 +209,10 @@ class Draft(NamedTuple):
     """One :class:`~sim.concepts.Vote` per seat; seats 0 to 4 are the P5 in ``concepts.P5`` order."""
     adopted: bool
     vetoes: int
+    tabling: Tabling = Tabling.VOTED
+    """What became of the draft: voted on, or withdrawn or watered down under a veto threat (then
+    ``votes`` are the ballots the threat foresaw, and a watered-down draft's weaker measure has
+    its own record right after it)."""
 
 
 class SecurityCouncil(Decider):
@@ -210,10 +231,12 @@ class SecurityCouncil(Decider):
         self._due = np.empty((model.region.shape[0] * N_INSTRUMENTS, 2), np.int64)
 
     def agenda(self) -> list[tuple[int, int]]:
-        """(state, instrument) of the drafts that come to the vote this week."""
+        """(state, instrument) of the drafts the Council takes up this week: the due drafts, at most
+        ``council_drafts_per_week``, highest perceived risk first (ties by state, then instrument)."""
         m = self.model
-        n = due_drafts(m.week, m.world, m.table, self._due)
-        return [(int(i), int(k)) for i, k in self._due[:n]]
+        n = due_drafts(m.week, m.region, m.world, m.params, m.table, self._due)
+        due = sorted(((int(i), int(k)) for i, k in self._due[:n]), key=lambda d: (-m.world[d[0]]["perceived"], d))
+        return due[: int(m.params[P.COUNCIL_DRAFTS_PER_WEEK])]
 
     def ballots(self, state: int, instrument: int) -> np.ndarray:
         """The 15 members' votes on a draft: the rule, or whoever the vote was handed to."""
@@ -229,13 +252,28 @@ class SecurityCouncil(Decider):
         return votes
 
     def vote(self) -> None:
-        """Stage 7: vote on every due draft and act on the result."""
+        """Stage 7: take up each draft on the agenda; under a veto threat the penholder forces the
+        vote, withdraws the draft or waters it down to its weaker measure; act on the result."""
         m = self.model
         for i, k in self.agenda():
             votes = self.ballots(i, k)
-            adopted, vetoes = tally(votes)
-            settle_draft(i, k, m.week, adopted, vetoes, m.world, m.params, m.table)
-            self.record.append(Draft(m.week, i, k, votes, bool(adopted), int(vetoes)))
+            tabling = Tabling.VOTED
+            if threatened(votes):
+                tabling = Tabling(penholder_choice(i, k, m.week, m.key, m.world, m.params, m.table))
+            if tabling == Tabling.VOTED:
+                adopted, vetoes = tally(votes)
+                settle_draft(i, k, m.week, adopted, vetoes, m.world, m.params, m.table)
+                self.record.append(Draft(m.week, i, k, votes, bool(adopted), int(vetoes)))
+                continue
+            settle_threat(i, k, m.week, tabling, m.world, m.params)
+            self.record.append(Draft(m.week, i, k, votes, False, 0, tabling))
+            if tabling == Tabling.WATERED_DOWN:
+                weaker = int(m.table[k, Col.WEAKER])
+                votes = self.ballots(i, weaker)
+                again = Tabling.WITHDRAWN if threatened(votes) else Tabling.VOTED
+                adopted, _ = tally(votes)
+                settle_weaker(i, weaker, m.week, again, adopted, m.world, m.table)
+                self.record.append(Draft(m.week, i, weaker, votes, bool(adopted and not again), 0, again))
 
 
 class JointOffice(Decider):

@@ -96,7 +96,13 @@ def state_with(spec: StateSpec, changes: StateChanges, file: str | Path, where: 
     """``spec`` with the fields ``changes`` sets, checked as a scenario's ``[[states]]`` table is
     (``where``: the field of ``changes`` in ``file``)."""
     data = spec.as_table()
-    data.update({k: list(v) if isinstance(v, tuple) else v for k, v in dict(changes).items() if v is not None})
+    for key, value in dict(changes).items():
+        if value is not None:
+            data[key] = dict(value) if key == "patrons" else list(value) if isinstance(value, tuple) else value
+    if changes.patrons is not None:  # new patrons replace the old ones
+        data["patron"] = ""
+    elif changes.patron is not None:
+        data["patrons"] = {}
     return parse_state(data, file, where)
 
 
@@ -270,8 +276,8 @@ def measure_s2(c: dict, reps: int, runs: Runs) -> Finding:
 def _without_patrons(scenario: Any) -> Any:
     without = scenario
     for s in scenario.states:
-        if s.patron:
-            without = without.with_state(s.name, patron="")
+        if s.interests():
+            without = without.with_state(s.name, patron="", patrons=())
     return without
 
 

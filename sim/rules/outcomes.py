@@ -31,6 +31,8 @@ OUTCOMES = (
     "refugees",
     "idps",
     "military_ends",
+    "drafts_withdrawn",
+    "drafts_watered_down",
 )
 """Region-wide outcome columns, in the order of the vector :func:`summarise` fills (NaN means 'never')."""
 
@@ -65,7 +67,7 @@ def summarise(w: World, out: np.ndarray) -> None:
     """Fill ``out`` (length :func:`n_outcomes`) with the replication's outcomes."""
     deaths = displaced = cost = backlash = shortfall = refugees = 0.0
     false_alarms = 0
-    atrocity_weeks = peak = vetoes = assembly = military_ends = 0
+    atrocity_weeks = peak = vetoes = assembly = military_ends = withdrawn = watered_down = 0
     onset = warning = response = np.nan
     by_pillar = (np.nan, np.nan, np.nan)
     for i in range(w.shape[0]):
@@ -81,6 +83,8 @@ def summarise(w: World, out: np.ndarray) -> None:
         atrocity_weeks += x.atrocity_weeks
         peak = max(peak, x.peak_phase)
         vetoes += x.vetoes
+        withdrawn += x.withdrawn
+        watered_down += x.watered_down
         assembly = max(assembly, x.assembly)
         onset = _earliest(onset, x.onset_week)
         warning = _earliest(warning, x.warned_week)
@@ -119,6 +123,8 @@ def summarise(w: World, out: np.ndarray) -> None:
     out[19] = refugees
     out[20] = displaced - refugees
     out[21] = military_ends
+    out[22] = withdrawn
+    out[23] = watered_down
     n = w.shape[0]
     first = len(OUTCOMES)
     for i in range(n):

@@ -33,8 +33,10 @@ from sim.concepts import (
     Actor,
     Col,
     Phase,
+    Stance,
     Status,
     Strat,
+    Tabling,
     Vote,
 )
 from sim.jit import rule
@@ -142,24 +144,69 @@ def propose_portfolio(
 
 
 @rule
-def draft_due(i: int, k: int, week: int, w: World, table: np.ndarray) -> bool:
-    """A draft resolution on instrument ``k`` for state ``i`` comes to the vote this week."""
-    return w[i].status[k] == Status.PENDING and table[k, Col.COUNCIL] > 0 and week >= w[i].timer[k]
+def draft_due(i: int, k: int, week: int, region: Region, w: World, p: np.ndarray, table: np.ndarray) -> bool:
+    """A draft resolution on instrument ``k`` for state ``i`` is ready for the vote this week.
+
+    Its deliberation has ended and, if the state has a penholder, the penholder tables it: only
+    once public pressure reaches ``penholder_pressure``, and never while it is itself a patron of
+    the state (then the draft waits).
+    """
+    if not (w[i].status[k] == Status.PENDING and table[k, Col.COUNCIL] > 0 and week >= w[i].timer[k]):
+        return False
+    pen = region[i].penholder
+    return pen < 0 or (region[i].patrons[pen] == 0.0 and w[i].pressure >= p[P.PENHOLDER_PRESSURE])
 
 
 @rule
-def due_drafts(week: int, w: World, table: np.ndarray, out: np.ndarray) -> int:
+def due_drafts(week: int, region: Region, w: World, p: np.ndarray, table: np.ndarray, out: np.ndarray) -> int:
     """Write the (state, instrument) rows of this week's due drafts into ``out``; return how many."""
     n = 0
     for i in range(w.shape[0]):
         if w[i].pending == 0:
             continue
         for k in range(N_INSTRUMENTS):
-            if draft_due(i, k, week, w, table):
+            if draft_due(i, k, week, region, w, p, table):
                 out[n, 0] = i
                 out[n, 1] = k
                 n += 1
     return n
+
+
+@rule
+def comes_before(j: int, m: int, i: int, k: int, w: World) -> bool:
+    """Draft (``j``, ``m``) comes before draft (``i``, ``k``) on the agenda: the state of higher
+    perceived risk first, ties by state index, then by instrument index."""
+    if w[j].perceived != w[i].perceived:
+        return w[j].perceived > w[i].perceived
+    return j < i or (j == i and m < k)
+
+
+@rule
+def agenda_cutoff(week: int, region: Region, w: World, p: np.ndarray, table: np.ndarray) -> tuple[int, int]:
+    """The last due draft the Council takes up this week, at most ``council_drafts_per_week`` in
+    agenda order (:func:`comes_before`); (-1, -1) when every due draft is taken up."""
+    limit = int(p[P.COUNCIL_DRAFTS_PER_WEEK])
+    n = 0
+    for i in range(w.shape[0]):
+        if w[i].pending > 0:
+            for k in range(N_INSTRUMENTS):
+                if draft_due(i, k, week, region, w, p, table):
+                    n += 1
+    if n <= limit:
+        return -1, -1
+    for i in range(w.shape[0]):
+        if w[i].pending > 0:
+            for k in range(N_INSTRUMENTS):
+                if draft_due(i, k, week, region, w, p, table):
+                    rank = 0
+                    for j in range(w.shape[0]):
+                        if w[j].pending > 0:
+                            for m in range(N_INSTRUMENTS):
+                                if draft_due(j, m, week, region, w, p, table) and comes_before(j, m, i, k, w):
+                                    rank += 1
+                    if rank == limit - 1:
+                        return i, k
+    return -1, -1
 
 
 @rule
@@ -176,24 +223,88 @@ def council_ballots(
 ) -> None:
     """The 15 members' votes (:class:`~sim.concepts.Vote`) on a draft for instrument ``k`` on state ``i``.
 
-    Only a P5 patron of the state considers a veto; public pressure and, in manifest failure, the
-    veto-restraint norm make it less likely. A patron that does not veto abstains. Other P5
-    members abstain with probability ``p5_abstain``; elected members vote yes with a probability
-    that grows with public pressure. Seats 0 to 4 are the P5 in the order of ``concepts.P5``.
+    Only a P5 patron of the state considers a veto, with a propensity scaled by its interest in
+    the state; public pressure and, in manifest failure, the veto-restraint norm (for the members
+    that hold it) make it less likely. A patron that does not veto abstains. Other P5 members
+    abstain with probability ``p5_abstain``. An elected member that follows a regional body votes
+    its body's stance; the others vote yes with a probability that grows with public pressure.
+    Seats 0 to 4 are the P5 in the order of ``concepts.P5``.
     """
     pressure = w[i].pressure
+    manifest = w[i].perceived >= p[P.MANIFEST_FAILURE]
+    restraint = int(p[P.VETO_RESTRAINT])
     yes_elected = min(p[P.ELECTED_YES] + p[P.PRESSURE_YES] * pressure, 1.0)
     veto = table[k, Col.VETO_BASE] * (1.0 - p[P.VETO_PRESSURE_CUT] * pressure)
-    if p[P.VETO_RESTRAINT] > 0 and w[i].perceived >= p[P.MANIFEST_FAILURE]:
-        veto *= 1.0 - p[P.VETO_RESTRAINT_STRENGTH]
     for seat in range(COUNCIL_SEATS):
         u = uniform(key, week, i, Purpose.VOTE, k * COUNCIL_SEATS + seat)
         if seat >= N_P5:
-            votes[seat] = Vote.YES if u < yes_elected else Vote.NO
-        elif seat == region[i].patron:
-            votes[seat] = Vote.NO if u < veto else Vote.ABSTAIN
+            stance = region[i].bloc[seat - N_P5]
+            if stance == Stance.SUPPORT or (stance == Stance.MANIFEST_FAILURE and manifest):
+                votes[seat] = Vote.YES
+            elif stance == Stance.OPPOSE:
+                votes[seat] = Vote.NO
+            else:
+                votes[seat] = Vote.YES if u < yes_elected else Vote.NO
+        elif region[i].patrons[seat] > 0.0:
+            propensity = veto * region[i].patrons[seat]
+            if (restraint >> seat) & 1 and manifest:
+                propensity *= 1.0 - p[P.VETO_RESTRAINT_STRENGTH]
+            votes[seat] = Vote.NO if u < propensity else Vote.ABSTAIN
         else:
             votes[seat] = Vote.ABSTAIN if u < p[P.P5_ABSTAIN] else Vote.YES
+
+
+@rule
+def threatened(votes: np.ndarray) -> bool:
+    """A permanent member would veto the draft (a NO among seats 0 to 4)."""
+    noes = 0
+    for seat in range(N_P5):
+        if votes[seat] == Vote.NO:
+            noes += 1
+    return noes > 0
+
+
+@rule
+def penholder_choice(i: int, k: int, week: int, key: np.uint64, w: World, p: np.ndarray, table: np.ndarray) -> int:
+    """The :class:`~sim.concepts.Tabling` of a draft a patron would veto.
+
+    With probability ``threat_public_veto`` the penholder forces the veto into the open;
+    otherwise, with probability ``threat_water_down``, it waters the draft down to the
+    instrument's weaker measure (only if there is one and it is idle for the state), else it
+    withdraws the draft.
+    """
+    public = p[P.THREAT_PUBLIC_VETO]
+    if public >= 1.0:
+        return Tabling.VOTED
+    u = uniform(key, week, i, Purpose.THREAT, k)
+    if u < public:
+        return Tabling.VOTED
+    weaker = int(table[k, Col.WEAKER])
+    if weaker >= 0 and w[i].status[weaker] == Status.IDLE and u < public + (1.0 - public) * p[P.THREAT_WATER_DOWN]:
+        return Tabling.WATERED_DOWN
+    return Tabling.WITHDRAWN
+
+
+@rule
+def settle_threat(i: int, k: int, week: int, tabling: int, w: World, p: np.ndarray) -> None:
+    """A draft withdrawn or watered down under a veto threat is blocked until it can be tabled again."""
+    w[i].pending -= 1
+    if tabling == Tabling.WATERED_DOWN:
+        w[i].watered_down += 1
+    else:
+        w[i].withdrawn += 1
+    _block(i, k, week, w, p)
+
+
+@rule
+def settle_weaker(i: int, m: int, week: int, tabling: int, adopted: bool, w: World, table: np.ndarray) -> None:
+    """Act on the vote on the weaker measure ``m`` of a watered-down draft (idle until now): adopted
+    -> active; withdrawn in turn under a veto threat (counted) or failed -> it stays idle."""
+    if tabling == Tabling.WITHDRAWN:
+        w[i].withdrawn += 1
+    elif adopted:
+        w[i].busy += 1
+        _activate(i, m, week, 1.0, w, table)
 
 
 @rule
@@ -229,6 +340,36 @@ def settle_draft(
         w[i].assembly = 1
     else:
         _block(i, k, week, w, p)
+
+
+@rule
+def take_up_draft(
+    i: int,
+    k: int,
+    week: int,
+    key: np.uint64,
+    region: Region,
+    w: World,
+    p: np.ndarray,
+    table: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """The Council's whole handling of one due draft, as the kernel runs it (the Mesa
+    ``SecurityCouncil.vote`` runs the same steps with its own :meth:`ballots`): ballots; under a
+    veto threat the penholder's choice; the tally; acting on the result."""
+    council_ballots(i, k, week, key, region, w, p, table, votes)
+    tabling = penholder_choice(i, k, week, key, w, p, table) if threatened(votes) else Tabling.VOTED
+    if tabling == Tabling.VOTED:
+        adopted, vetoes = tally(votes)
+        settle_draft(i, k, week, adopted, vetoes, w, p, table)
+        return
+    settle_threat(i, k, week, tabling, w, p)
+    if tabling == Tabling.WATERED_DOWN:
+        m = int(table[k, Col.WEAKER])
+        council_ballots(i, m, week, key, region, w, p, table, votes)
+        again = Tabling.WITHDRAWN if threatened(votes) else Tabling.VOTED
+        adopted, _ = tally(votes)
+        settle_weaker(i, m, week, again, adopted, w, table)
 
 
 @rule

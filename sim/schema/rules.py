@@ -181,32 +181,6 @@ class Names(Rule):
 
 
 @dataclass(frozen=True)
-class Shares(Rule):
-    """A table of names to shares in ``[0, 1]`` that sum to 1 (an empty table: none given), as a dict."""
-
-    kind = "table of shares"
-
-    def check(self, value: Any) -> dict[str, float]:
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise FieldError(f"expected a table of names to numbers, got {describe(value)}", self.allowed())
-        shares = {}
-        for name, v in value.items():
-            try:
-                shares[name] = float(Number(0, 1).check(v))
-            except FieldError as problem:
-                raise FieldError(problem.problem, problem.allowed, (name,)) from None
-        if shares and abs(sum(shares.values()) - 1.0) > 1e-9:
-            raise FieldError(f"the shares sum to {sum(shares.values()):g}", self.allowed())
-        return shares
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": Number(0, 1).json_schema()}
-
-    def allowed(self) -> str:
-        return "names to numbers from 0 to 1 that sum to 1"
-
-
-@dataclass(frozen=True)
 class Pair(Rule):
     """Two numbers ``[a, b]`` in ``[low, high]`` with ``a < b`` (``a <= b`` if not ``strict``), as a tuple."""
 
@@ -254,6 +228,66 @@ class Numbers(Rule):
     def json_schema(self) -> dict[str, Any]:
         return {"type": "array", "items": Number(self.low, self.high, self.integer).json_schema(),
                 "minItems": self.least}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Shares(Rule):
+    """A table of names to numbers in ``[0, 1]``, stored as sorted (name, value) pairs.
+
+    ``choices``: the allowed names (None: any); ``whole``: the numbers must sum to 1 (an empty
+    table: none given).
+    """
+
+    choices: tuple[str, ...] | None = None
+    whole: bool = False
+    kind = "table of numbers"
+
+    def allowed(self) -> str:
+        names = "names" if self.choices is None else "keys " + ", ".join(f"`{c}`" for c in self.choices) + ","
+        return f"{names} each a number from 0 to 1" + (", that sum to 1" if self.whole else "")
+
+    def check(self, value: Any) -> tuple[tuple[str, float], ...]:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise FieldError(f"expected a table of names to numbers, got {describe(value)}", self.allowed())
+        shares = {}
+        for name, share in value.items():
+            if self.choices is not None and name not in self.choices:
+                raise FieldError(f"{name!r} is not allowed", ", ".join(self.choices))
+            try:
+                shares[name] = float(Number(0, 1).check(share))
+            except FieldError as problem:
+                raise FieldError(problem.problem, problem.allowed, (name,)) from None
+        if self.whole and shares and abs(sum(shares.values()) - 1.0) > 1e-9:
+            raise FieldError(f"the shares sum to {sum(shares.values()):g}", self.allowed())
+        return tuple(sorted(shares.items()))
+
+    def json_schema(self) -> dict[str, Any]:
+        number = Number(0, 1).json_schema()
+        if self.choices is None:
+            return {"type": "object", "additionalProperties": number}
+        return {"type": "object", "properties": {c: number for c in self.choices}, "additionalProperties": False}
+
+
+@dataclass(frozen=True)
+class FlagOrNames(Boolean):
+    """``true``, ``false``, or a list of names of ``choices`` without repeats (stored as a tuple): a
+    switch that can also be thrown for some of its subjects only."""
+
+    choices: tuple[str, ...]
+    kind = "true/false or list of names"
+
+    def allowed(self) -> str:
+        return "`true`, `false`, or a list of " + ", ".join(f"`{c}`" for c in self.choices)
+
+    def check(self, value: Any) -> bool | tuple[str, ...]:
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, list):
+            raise FieldError(f"expected true, false or a list of names, got {describe(value)}", self.allowed())
+        return Names(self.choices).check(value)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"oneOf": [{"type": "boolean"}, Names(self.choices).json_schema()]}
 
 
 SCHEMA_VERSIONS = (1,)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from sim.concepts import INSTRUMENT_NAMES, P5, Crime, Leadership, Phase, names
+from sim.concepts import COUNCIL_SEATS, INSTRUMENT_NAMES, N_P5, P5, Crime, Leadership, Phase, Stance, names
 from sim.limits import MAX_STATES, MAX_WEEKS
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES, Param
 from sim.schema.rules import (
@@ -26,6 +26,9 @@ from sim.state import MAX_EVENTS, MAX_NEIGHBOURS, RISK_FACTORS
 
 PATRONS = tuple(name.lower().replace(" ", "_") for name in P5)
 """Names of the permanent members as a state's ``patron``."""
+
+ELECTED_SEATS = COUNCIL_SEATS - N_P5
+"""Elected seats of the Council, which bodies' ``council_seats`` share."""
 
 WARNING_KEYS = {
     "noise": "warning_noise",
@@ -107,6 +110,17 @@ class BodyTable(Table):
     members: Annotated[tuple[str, ...], Names(), Doc(allowed="names of states of this scenario")] = Field(
         description="member states"
     )
+    council_seats: Annotated[int, Number(0, ELECTED_SEATS, integer=True)] = Field(
+        0,
+        description="elected Council seats that vote as the body on drafts about its member states (e.g. the "
+        "three African members and the AU); seats are given to the bodies in file order; 0: the elected "
+        "members vote freely",
+    )
+    stance: Annotated[str, Choice(tuple(names(Stance)))] = Field(
+        "manifest_failure",
+        description="how those seats vote: `manifest_failure` yes once failure is manifest (perceived risk at "
+        "least `manifest_failure`), before that freely; `support` always yes; `oppose` always no",
+    )
 
 
 class StateTable(Table):
@@ -131,7 +145,20 @@ class StateTable(Table):
         "a state and a non-state perpetrator at once, the group's share of the killing given by `non_state_share`",
     )
     patron: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
-        "", description="a permanent member of the Security Council that may veto Council drafts about this state"
+        "",
+        description="a permanent member of the Security Council that may veto Council drafts about this state "
+        "(interest 1; or give `patrons`)",
+    )
+    patrons: Annotated[tuple[tuple[str, float], ...], Shares(PATRONS), Doc(default="`{}` (none)")] = Field(
+        (),
+        description="several patrons, each with its interest in the state, e.g. `{russia = 1.0, china = 0.6}`; "
+        "the interest scales that member's veto propensity; not together with `patron`",
+    )
+    penholder: Annotated[str, Choice(("", *PATRONS)), Doc(default='`""` (none)')] = Field(
+        "",
+        description="the permanent member that holds the pen on the state: it tables a due draft only once "
+        'public pressure reaches `penholder_pressure`, and never while it is a patron; `""`: drafts are '
+        "tabled when due",
     )
     salience: Annotated[float, Number(0, 1)] = Field(
         1.0,
@@ -175,10 +202,12 @@ class StateTable(Table):
         description="share of the displaced who cross a border as refugees (the rest are internally displaced); "
         "only refugees carry tension to the neighbours",
     )
-    refugees_to: Annotated[dict[str, float], Shares(), Doc(default="`{}` (an even split)")] = Field(
-        {},
-        description="share of the refugees going to each neighbour, e.g. `{Uganda = 0.6, Zaire = 0.4}`; names "
-        "neighbours of the state, shares sum to 1",
+    refugees_to: Annotated[tuple[tuple[str, float], ...], Shares(whole=True), Doc(default="`{}` (an even split)")] = (
+        Field(
+            (),
+            description="share of the refugees going to each neighbour, e.g. `{Uganda = 0.6, Zaire = 0.4}`; names "
+            "neighbours of the state, shares sum to 1",
+        )
     )
 
     @model_validator(mode="after")
@@ -187,6 +216,8 @@ class StateTable(Table):
         if self.non_state_share != 0.5 and self.perpetrator != "both":
             raise FieldError('only a state with both perpetrators has a non-state share', 'perpetrator = "both"',
                              ("non_state_share",))  # fmt: skip
+        if self.patron and self.patrons:
+            raise FieldError("both `patron` and `patrons` given", "one of them", ("patrons",))
         return self
 
 
@@ -334,7 +365,7 @@ class ScenarioFile(Table):
                     where = ("bodies", n, "members")
                     raise FieldError(f"{member!r} is not a state", ", ".join(known), where)
         for n, s in enumerate(self.states):
-            for other in s.refugees_to:
+            for other, _ in s.refugees_to:
                 if other not in borders[s.name]:
                     allowed = ", ".join(sorted(borders[s.name])) or "none (no neighbours)"
                     raise FieldError(f"{other!r} is not a neighbour", allowed, ("states", n, "refugees_to"))
@@ -352,4 +383,10 @@ class ScenarioFile(Table):
             count = sum(e.state == name for e in self.events)
             if count > MAX_EVENTS:
                 raise FieldError(f"{count} events for {name!r}", f"at most {MAX_EVENTS} per state", ("events",))
+        for name in known:
+            bodies = [n for n, b in enumerate(self.bodies) if name in b.members and b.council_seats]
+            if sum(self.bodies[n].council_seats for n in bodies) > ELECTED_SEATS:
+                allowed = f"at most {ELECTED_SEATS} over the bodies of one state"
+                raise FieldError(f"more elected seats than there are for {name!r}", allowed,
+                                 ("bodies", bodies[-1], "council_seats"))  # fmt: skip
         return self

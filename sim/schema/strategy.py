@@ -9,7 +9,8 @@ from pydantic import Field, create_model
 from sim.concepts import INSTRUMENTS
 from sim.limits import MAX_DELAY
 from sim.parameters import BY_NAME
-from sim.schema.rules import VERSION, VERSION_TEXT, Boolean, Doc, Names, Number, Table, Text
+from sim.schema.rules import VERSION, VERSION_TEXT, Boolean, Doc, FlagOrNames, Names, Number, Table, Text
+from sim.schema.scenario import PATRONS
 
 
 class StrategyHead(Table):
@@ -23,10 +24,11 @@ class StrategyHead(Table):
         description="the states instruments are proposed for (e.g. the focal state); empty: every state of the "
         "region. Checked against the scenario's state names when both are combined",
     )
-    veto_restraint: Annotated[bool, Boolean()] = Field(
+    veto_restraint: Annotated[bool | tuple[str, ...], FlagOrNames(PATRONS)] = Field(
         False,
         description="the P5 refrain from the veto once failure is manifest (perceived risk at least "
-        "`manifest_failure`): a patron's veto propensity is cut by `veto_restraint_strength` "
+        "`manifest_failure`): a patron's veto propensity is cut by `veto_restraint_strength`; `true`: all "
+        'five hold the norm, a list: only those named, e.g. `["france", "united_kingdom", "united_states"]` '
         f"(source: {BY_NAME['veto_restraint'].source})",
     )
     uniting_for_peace: Annotated[bool, Boolean()] = Field(

@@ -91,7 +91,7 @@ def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[
         )
     solara.Switch(
         label="Veto restraint (P5 refrain from the veto)",
-        value=run.strategy.veto_restraint,
+        value=bool(run.strategy.veto_restraint),  # a list of members shows as on; switching sets all five
         on_value=lambda v: restart(s.replace(veto_restraint=v)),
     )
     noise = warning_noise(run.scenario)
