@@ -62,14 +62,15 @@ def add_report_command(
 ) -> argparse.ArgumentParser:
     """Add a subcommand that runs the ``kind`` file of ``experiments/`` and writes ``docs/KIND.md``
     (``least``: the fewest replications per arm it accepts). Its runs go to ``--results``
-    (default ``results/KIND``), a results folder that a killed run resumes from."""
+    (default ``results/KIND-DIGEST-CODE-REPS``), a results folder that a killed run resumes from."""
     parser = commands.add_parser(name, help=text)
     parser.add_argument("file", nargs="?", default=kind, help=f"{kind} file (default: {kind})")
     parser.add_argument("--reps", type=reps_argument(least), default=None,
                         help="replications per arm (default: the file's)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=Path("docs"), help=f"folder of {kind}.md (default docs)")
     parser.add_argument("--results", type=Path, default=None,
-                        help=f"results folder of the runs (default results/{kind}-DIGEST-REPS; resumable)")  # fmt: skip
+                        help=f"results folder of the runs (default results/{kind}-DIGEST-CODE-REPS; "
+                        "resumable)")  # fmt: skip
     add_execution(parser)
     parser.set_defaults(kind=kind)
     return parser

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from sim.cli.arguments import add_report_command, command_line
+from sim.experiments.runner import code_digest
 from sim.experiments.validation import format_summary, load_validation, validate, write_report
 from sim.schema.validation import MIN_REPS
 
@@ -20,8 +21,11 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
-    """``--results``, or ``results/KIND-DIGEST-REPS``: a new run of an edited file gets its own folder."""
-    return args.results if args.results is not None else Path("results") / f"{args.kind}-{digest[:12]}-{reps}"
+    """``--results``, or ``results/KIND-DIGEST-CODE-REPS``: a new run of an edited file, or of
+    edited model code (:func:`sim.experiments.runner.code_digest`), gets its own folder."""
+    if args.results is not None:
+        return args.results
+    return Path("results") / f"{args.kind}-{digest[:12]}-{code_digest()[:8]}-{reps}"
 
 
 def run(args: argparse.Namespace) -> None:

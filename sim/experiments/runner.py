@@ -9,12 +9,17 @@ the same files as an uninterrupted run: every replication's numbers depend only 
 and its number (counter-based random numbers), not on chunks, threads or machines.
 
 A folder belongs to one run (its manifest names the run, its digest, seed, replications and chunk
-size, the package versions, the git revision, start and end); another run's folder is refused.
+size, the package versions, the git revision, start and end); another run's folder is refused, and
+so is a folder written by another model: the manifest's ``model`` digest covers the code that
+computes results and every design point's inputs, so results of an older model or of changed
+scenario and strategy files are never resumed.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +49,7 @@ from sim.experiments.store import (
     write_json,
     write_table,
 )
+from sim.model_inputs import model_inputs
 from sim.simulate import simulate
 
 if TYPE_CHECKING:
@@ -76,6 +82,31 @@ def plan(points: int, reps: int, chunk: int = CHUNK) -> list[Chunk]:
 def outcomes(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
     """The default measure: the outcomes of :func:`sim.simulate.simulate` on the Numba engine."""
     return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
+
+
+MODEL_CODE = ("*.py", "rules/*.py", "engines/*.py", "experiments/measures.py", "experiments/facts.py")
+"""The source files of the package (globs under ``sim/``) that compute results."""
+
+
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of the source files that compute results (:data:`MODEL_CODE`)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted({p for pattern in MODEL_CODE for p in package.glob(pattern)}):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_digest(points: Sequence[DesignPoint], weeks: int | None) -> str:
+    """SHA-256 of :func:`code_digest` and of every point's model inputs."""
+    digest = hashlib.sha256(code_digest().encode())
+    for point in points:
+        inputs = model_inputs(point.scenario, point.strategy, weeks)
+        for part in (inputs.region, inputs.params, inputs.strategy, inputs.table, *inputs.deciders):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        digest.update(str(inputs.weeks).encode())
+    return digest.hexdigest()
 
 
 def design_table(points: Sequence[DesignPoint]) -> pd.DataFrame:
@@ -148,7 +179,7 @@ def evaluate(
     measures = [measure] * len(points) if callable(measure) else list(measure)
     if len(measures) != len(points):
         raise ValueError(f"{len(measures)} measures for {len(points)} design points")
-    identity = {**identity, "reps": reps, "seed": seed, "chunk": chunk}
+    identity = {**identity, "reps": reps, "seed": seed, "chunk": chunk, "model": model_digest(points, weeks)}
     manifest = {**(info or {}), **identity, "points": len(points), "versions": versions(),
                 "git_revision": git_revision(), "started": _now(), "finished": None}  # fmt: skip
     client = _connect(scheduler) if scheduler is not None else None

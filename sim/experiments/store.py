@@ -96,7 +96,10 @@ def claim(folder: Path, identity: dict[str, object], manifest: dict[str, object]
         theirs = {key: existing.get(key) for key in identity}
         if theirs != identity:
             differs = ", ".join(key for key in identity if theirs[key] != identity[key])
-            raise InputError(folder, MANIFEST, f"holds another run (different {differs})",
+            problem = f"holds another run (different {differs})"
+            if differs == "model":
+                problem = "holds results of another model version or of other scenario or strategy files"
+            raise InputError(folder, MANIFEST, problem,
                              "an empty folder, or this folder with the experiment and flags that made it")  # fmt: skip
         return True
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

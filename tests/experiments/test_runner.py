@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.experiments import runner
 from sim.experiments.design import DesignPoint
 from sim.experiments.runner import evaluate, read_outcomes, read_point
 from sim.scenario import load_scenario
@@ -96,3 +97,16 @@ def test_measures_per_point_run_the_same_on_a_dask_cluster(tmp_path: Path) -> No
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1") as cluster:
         there = evaluate(_points(), 30, 9, tmp_path / "there", scheduler=cluster.scheduler_address, **options)
     pd.testing.assert_frame_equal(read_outcomes(here), read_outcomes(there))
+
+
+def test_results_of_another_model_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changed model code or changed inputs (same experiment identity) never resume old results."""
+    folder = _run(tmp_path / "out", chunk=50)
+    edited = [DesignPoint(p.index, p.scenario.with_params(kill_rate=3e-4), p.strategy, p.settings) for p in _points()]
+    with pytest.raises(sim.InputError, match="another model version or of other scenario or strategy files"):
+        evaluate(edited, 120, 9, folder, identity=IDENTITY, chunk=50, progress=False)
+    monkeypatch.setattr(runner, "code_digest", lambda: "a newer model")
+    with pytest.raises(sim.InputError, match="another model version"):
+        _run(folder, chunk=50)
+    monkeypatch.undo()
+    assert _run(folder, chunk=50) == folder  # the same model resumes
