@@ -121,12 +121,6 @@ class EventSpec:
             value = self.intensity
         return [self.week, EVENT_KINDS.index(self.kind), value, instrument]
 
-    def interests(self) -> dict[str, float]:
-        """Each patron's interest in the state: ``patrons`` as written, or ``patron`` with interest 1."""
-        if self.patrons:
-            return dict(self.patrons)
-        return {self.patron: 1.0} if self.patron else {}
-
 
 @dataclass(frozen=True)
 class BodySpec:
