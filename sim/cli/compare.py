@@ -1,22 +1,31 @@
-"""``r2p compare DIR --baseline STRATEGY``: paired differences of a results folder's strategies."""
+"""``r2p compare DIR --baseline SPEC``: paired differences of a results folder's points against a baseline."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from sim.experiments.compare import compare, format_comparison
+from sim.experiments.compare import FORMATS, compare, format_comparison
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``compare`` subcommand to ``r2p``'s subcommands."""
-    parser = commands.add_parser("compare", help="paired differences of each strategy against a baseline strategy")
+    parser = commands.add_parser(
+        "compare", help="paired differences of each design point against a baseline point",
+        description="Paired differences (common random numbers) of every design point against its baseline "
+        "point: the baseline point agrees with it on everything the baseline does not fix.",
+    )  # fmt: skip
     parser.add_argument("folder", type=Path, help="results folder written by 'r2p sweep'")
-    parser.add_argument("--baseline", default="no_response", help="strategy to compare against (default no_response)")
+    parser.add_argument(
+        "--baseline", default="no_response", metavar="SPEC",
+        help="STRATEGY (each strategy against it at the same settings), FIELD=VALUE (e.g. 'delay=0': each "
+        "point against the same strategy at that setting) or STRATEGY:FIELD=VALUE; default no_response",
+    )  # fmt: skip
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     parser.set_defaults(handler=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> None:
     """Print the comparison of ``args.folder`` against ``args.baseline``."""
-    print(format_comparison(compare(args.folder, args.baseline)))
+    print(format_comparison(compare(args.folder, args.baseline), args.format))

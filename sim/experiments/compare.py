@@ -1,110 +1,255 @@
-"""Paired comparisons of a results folder's strategies against a baseline strategy.
+"""Paired comparisons of a results folder's design points against a baseline point.
 
 Every design point of a sweep uses the same root seed, so replication *r* meets the same shocks at
-every point (common random numbers). A strategy is compared with the baseline point that has the
-same scenario and grid settings, replication by replication: the mean of the paired differences
-(point minus baseline) and its normal-approximation 95 % CI, on the replications present at both
-points. For ``onset`` the difference is one in probability.
+every point (common random numbers). The baseline names a strategy, grid settings, or both
+(:func:`parse_baseline`); each other point is paired with the baseline point that agrees with it on
+everything the baseline does not fix, replication by replication: the mean of the paired
+differences (point minus baseline) and its normal-approximation 95 % CI, on the replications
+present at both points. For ``onset`` the difference is one in probability.
 
-Command line: ``r2p compare DIR --baseline STRATEGY`` (:mod:`sim.cli.compare`).
+- ``--baseline no_response``: every strategy against no response at the same settings;
+- ``--baseline delay=0``: every delay against delay 0 of the same strategy (the timing question);
+- ``--baseline reactive_coercion:delay=0``: every point against reactive coercion at delay 0.
+
+Command line: ``r2p compare DIR --baseline SPEC`` (:mod:`sim.cli.compare`).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.config import InputError
-from sim.experiments.statistics import format_number, mean_ci
+from sim.experiments.statistics import aligned, format_estimate, markdown_table, mean_ci
 from sim.experiments.store import CHUNKS, read_design
 
 COMPARED = ("deaths", "displaced", "onset")
 """Outcomes compared: expected deaths, expected displaced, probability of onset."""
 COLUMNS = ["point", "label", "strategy", "baseline_point", "baseline", "outcome", "mean", "baseline_mean",
            "difference", "ci95_low", "ci95_high", "n"]  # fmt: skip
+FORMATS = ("text", "markdown", "csv")
+_NOT_GRID = {"point", "label", "scenario", "strategy"}
+_FORMS = "STRATEGY, FIELD=VALUE or STRATEGY:FIELD=VALUE (fields joined by ',')"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The design points every other point is compared with: a strategy, grid settings, or both."""
+
+    strategy: str | None
+    settings: tuple[tuple[str, str], ...]  # design column, value as written in design.csv
+
+    def matches(self, row: pd.Series) -> bool:
+        """Whether design row ``row`` is a baseline point."""
+        if self.strategy is not None and row["strategy"] != self.strategy:
+            return False
+        return all(_same_value(row[column], value) for column, value in self.settings)
+
+    def fixed(self) -> set[str]:
+        """Design columns the baseline fixes (a point is paired on all the others)."""
+        return {column for column, _ in self.settings} | ({"strategy"} if self.strategy is not None else set())
+
+
+def grid_columns(design: pd.DataFrame) -> list[str]:
+    """The grid fields of a ``design.csv`` (its columns but point, label, scenario and strategy)."""
+    return [c for c in design.columns if c not in _NOT_GRID]
+
+
+def short_key(key: str) -> str:
+    """A grid key without its leading ``strategy.`` or ``scenario.``."""
+    return key.split(".", 1)[1] if "." in key else key
+
+
+def parse_baseline(text: str, design: pd.DataFrame, folder: Path) -> Baseline:
+    """Read a ``--baseline`` value against the design of ``folder``.
+
+    A field is a grid column of ``design.csv`` (``strategy.pillar3.delay``) or a unique last part
+    of one (``delay``, ``pillar3.delay``); a value must be one the grid holds.
+
+    Raises
+    ------
+    InputError
+        One line naming the folder, ``--baseline`` and what is allowed.
+    """
+    if ":" in text:
+        strategy, _, rest = text.partition(":")
+    else:
+        strategy, rest = ("", text) if "=" in text else (text, "")
+    strategy = strategy.strip() or None
+    strategies = list(dict.fromkeys(design["strategy"]))
+    if strategy is not None and strategy not in strategies:
+        problem = f"no strategy {strategy!r} in this results folder"
+        raise InputError(folder, "--baseline", problem, ", ".join(strategies))
+    grid = grid_columns(design)
+    settings = []
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        field, equals, value = (s.strip() for s in part.partition("="))
+        if not equals or not field or not value:
+            raise InputError(folder, "--baseline", f"{part!r} is not FIELD=VALUE", _FORMS)
+        column = _column(field, grid, folder)
+        values = list(dict.fromkeys(design[column]))
+        if not any(_same_value(v, value) for v in values):
+            raise InputError(folder, "--baseline", f"{column} is never {value!r} in this design", ", ".join(values))
+        settings.append((column, value))
+    if strategy is None and not settings:
+        raise InputError(folder, "--baseline", f"{text!r} names no strategy and no setting", _FORMS)
+    return Baseline(strategy, tuple(settings))
+
+
+def _column(field: str, grid: list[str], folder: Path) -> str:
+    """The grid column ``field`` names: itself, or the one grid column ending in ``.field``."""
+    if field in grid:
+        return field
+    found = [c for c in grid if c.endswith(f".{field}")]
+    if len(found) != 1:
+        problem = f"{field!r} is {'no' if not found else 'more than one'} grid field of this design"
+        raise InputError(folder, "--baseline", problem, ", ".join(grid) or "none: the design has no grid")
+    return found[0]
+
+
+def _same_value(written: str, wanted: str) -> bool:
+    """Whether a design value (as written) equals a value given on the command line (0 == 0.0)."""
+    if written == wanted:
+        return True
+    try:
+        return float(written) == float(wanted)
+    except ValueError:
+        return written.lower() == wanted.lower()
+
+
+def pair_points(design: pd.DataFrame, baseline: Baseline) -> dict[int, int]:
+    """Each non-baseline point of ``design`` and the baseline point it is compared with.
+
+    A point is paired with the baseline point equal to it in every column the baseline does not
+    fix; points with no such baseline point are left out.
+    """
+    keys = [c for c in design.columns if c not in {"point", "label"} | baseline.fixed()]
+    is_base = design.apply(baseline.matches, axis=1)
+    bases = {tuple(row[keys]): int(row["point"]) for _, row in design[is_base].iterrows()}
+    pairs = {}
+    for _, row in design[~is_base].iterrows():
+        base = bases.get(tuple(row[keys]))
+        if base is not None:
+            pairs[int(row["point"])] = base
+    return pairs
+
+
+class PointReader:
+    """Reads the compared outcomes of design points of a results folder, each point once."""
+
+    def __init__(self, folder: Path, outcomes: tuple[str, ...] = COMPARED) -> None:
+        self.folder, self.outcomes = Path(folder), outcomes
+        self._cache: dict[int, pd.DataFrame] = {}
+
+    def __call__(self, point: int) -> pd.DataFrame:
+        """Replication number and the compared outcomes (as floats) of ``point``."""
+        if point not in self._cache:
+            files = sorted((self.folder / CHUNKS).glob(f"point-{point:05d}-*.parquet"))
+            columns = ["replication", *self.outcomes]
+            if not files:
+                table = pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns})
+            else:
+                table = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+            self._cache[point] = table.astype({c: np.float64 for c in self.outcomes})
+        return self._cache[point]
+
+    def paired(self, point: int, base: int, outcome: str) -> np.ndarray:
+        """``(n, 2)`` values of ``outcome`` at ``point`` and ``base`` on their common replications."""
+        both = self(point)[["replication", outcome]].merge(
+            self(base)[["replication", outcome]], on="replication", suffixes=("", "_base")
+        )
+        return both[[outcome, f"{outcome}_base"]].dropna().to_numpy(dtype=np.float64)
+
+
+def difference(values: np.ndarray) -> dict[str, float]:
+    """Means, paired difference and its 95 % CI of :meth:`PointReader.paired` values."""
+    mean, low, high = mean_ci(values[:, 0] - values[:, 1])
+    return {
+        "mean": float(values[:, 0].mean()) if len(values) else math.nan,
+        "baseline_mean": float(values[:, 1].mean()) if len(values) else math.nan,
+        "difference": mean, "ci95_low": low, "ci95_high": high, "n": len(values),
+    }  # fmt: skip
 
 
 def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -> pd.DataFrame:
-    """Paired differences, point minus baseline, for every design point not of strategy ``baseline``.
+    """Paired differences, point minus baseline, for every design point that is not a baseline point.
+
+    ``baseline`` is a strategy, ``FIELD=VALUE`` settings, or ``STRATEGY:FIELD=VALUE``
+    (:func:`parse_baseline`).
 
     Returns
     -------
     pandas.DataFrame
         One row per compared point and outcome: ``point``, ``label``, ``strategy``,
-        ``baseline_point``, ``baseline``, ``outcome``, ``mean`` and ``baseline_mean`` (on the paired
-        replications), ``difference``, ``ci95_low``, ``ci95_high`` and ``n`` (paired replications).
+        ``baseline_point``, ``baseline`` (its label), ``outcome``, ``mean`` and ``baseline_mean``
+        (on the paired replications), ``difference``, ``ci95_low``, ``ci95_high`` and ``n``
+        (paired replications).
 
     Raises
     ------
     InputError
-        If ``folder`` is not a results folder or has no strategy ``baseline``.
+        If ``folder`` is not a results folder or ``baseline`` names nothing in it.
     """
     folder = Path(folder)
     design = read_design(folder)
-    strategies = list(dict.fromkeys(design["strategy"]))
-    if baseline not in strategies:
-        raise InputError(
-            folder, "--baseline", f"no strategy {baseline!r} in this results folder", ", ".join(strategies)
-        )
-    keys = [c for c in design.columns if c not in {"point", "strategy", "label"}]
-    base_points = {_key(row, keys): int(row["point"]) for _, row in design[design["strategy"] == baseline].iterrows()}
+    pairs = pair_points(design, parse_baseline(baseline, design, folder))
+    rows_of = design.set_index("point")
+    read = PointReader(folder, outcomes)
     rows = []
-    cache: dict[int, pd.DataFrame] = {}
-    for _, row in design[design["strategy"] != baseline].iterrows():
-        base = base_points.get(_key(row, keys))
-        if base is None:
-            continue
-        point = int(row["point"])
-        if base not in cache:
-            cache[base] = _read_point(folder, base, outcomes)
-        paired = _read_point(folder, point, outcomes).merge(cache[base], on="replication", suffixes=("", "_base"))
+    for point, base in pairs.items():
+        row = rows_of.loc[point]
         for outcome in outcomes:
-            both = paired[[outcome, f"{outcome}_base"]].dropna().to_numpy(dtype=np.float64)
-            mean, low, high = mean_ci(both[:, 0] - both[:, 1])
-            rows.append({
-                "point": point, "label": row["label"], "strategy": row["strategy"], "baseline_point": base,
-                "baseline": baseline, "outcome": outcome,
-                "mean": float(both[:, 0].mean()) if len(both) else math.nan,
-                "baseline_mean": float(both[:, 1].mean()) if len(both) else math.nan,
-                "difference": mean, "ci95_low": low, "ci95_high": high, "n": len(both),
-            })  # fmt: skip
+            rows.append({"point": point, "label": row["label"], "strategy": row["strategy"], "baseline_point": base,
+                         "baseline": rows_of.loc[base, "label"], "outcome": outcome,
+                         **difference(read.paired(point, base, outcome))})  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _key(row: pd.Series, keys: list[str]) -> tuple[str, ...]:
-    return tuple(row[k] for k in keys)
-
-
-def _read_point(folder: Path, point: int, outcomes: tuple[str, ...]) -> pd.DataFrame:
-    """Replication number and the compared outcomes (as floats) of one design point."""
-    files = sorted((folder / CHUNKS).glob(f"point-{point:05d}-*.parquet"))
-    columns = ["replication", *outcomes]
-    if not files:
-        return pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns})
-    table = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
-    return table.astype({c: np.float64 for c in outcomes})
-
-
-def format_comparison(table: pd.DataFrame) -> str:
-    """Human-readable text of a :func:`compare` table, one block per compared design point."""
+def wide(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`compare` table with one row per point and, per outcome, ``OUTCOME_mean``,
+    ``OUTCOME_baseline``, ``OUTCOME_difference``, ``OUTCOME_ci95_low``, ``OUTCOME_ci95_high``."""
+    index = ["point", "label", "baseline_point", "baseline", "n"]
     if table.empty:
-        return "no design points to compare (the folder holds only the baseline strategy)"
-    lines = [
-        "paired differences (point minus baseline) on the same replications (common random numbers);",
-        "mean and baseline on those replications; onset as a probability;",
-        "n: paired replications each 95 % CI rests on",
+        return pd.DataFrame(columns=index)
+    values = table.rename(columns={"baseline_mean": "baseline_value"}).pivot(
+        index="point", columns="outcome", values=["mean", "baseline_value", "difference", "ci95_low", "ci95_high"]
+    )
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    values.columns = [f"{o}_{v.removesuffix('_value')}" for v, o in values.columns]
+    ordered = [f"{o}_{v}" for o in outcomes for v in ("mean", "baseline", "difference", "ci95_low", "ci95_high")]
+    heads = table.groupby("point", sort=True).agg({c: "first" for c in index[1:-1]} | {"n": "min"})
+    return heads.join(values[ordered]).reset_index()
+
+
+def format_comparison(table: pd.DataFrame, form: str = "text") -> str:
+    """A :func:`compare` table as compact text, a Markdown table or CSV, one row per point.
+
+    Differences are rounded to the precision their CI supports (:func:`format_estimate`).
+    """
+    if form == "csv":
+        return wide(table).to_csv(index=False).rstrip("\n")
+    if table.empty:
+        return "no design points to compare (the folder holds only baseline points)"
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    rows = []
+    for point, group in table.groupby("point", sort=True):
+        first, cells = group.iloc[0], []
+        for outcome in outcomes:
+            r = group[group["outcome"] == outcome].iloc[0]
+            cells.append(format_estimate(r["difference"], r["ci95_low"], r["ci95_high"]))
+        n = f"{int(group['n'].min()):,}"
+        rows.append([str(point), str(first["label"]), str(first["baseline_point"]), *cells, n])
+    head = ["point", "design point", "vs point", *(f"{o} difference [95 % CI]" for o in outcomes), "n"]
+    notes = [
+        "Paired differences, point minus its baseline point, on the same replications (common random",
+        "numbers); onset as a probability; n: paired replications each 95 % CI rests on.",
     ]
-    for point, rows in table.groupby("point", sort=True):
-        first = rows.iloc[0]
-        lines += ["", f"point {point}: {first['label']}  vs  point {first['baseline_point']} ({first['baseline']})"]
-        lines.append(f"  {'outcome':<12}{'mean':>14}{'baseline':>14}{'difference':>14}{'95% CI':>30}{'n':>10}")
-        for _, row in rows.iterrows():
-            ci = f"[{format_number(row['ci95_low'])}, {format_number(row['ci95_high'])}]"
-            lines.append(
-                f"  {row['outcome']:<12}{format_number(row['mean']):>14}{format_number(row['baseline_mean']):>14}"
-                f"{format_number(row['difference']):>14}{ci:>30}{int(row['n']):>10,}"
-            )
-    return "\n".join(lines)
+    if form == "markdown":
+        return "\n".join([*notes, "", *markdown_table(head, rows, left=(1,))])
+    bases = dict.fromkeys(zip(table["baseline_point"], table["baseline"], strict=True))
+    legend = ["", "baseline points:", *(f"  {p}: {label}" for p, label in bases)]
+    return "\n".join([*notes, "", *aligned([head, *rows], left=(1,)), *legend])

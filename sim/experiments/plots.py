@@ -22,15 +22,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.config import InputError
-from sim.experiments.statistics import format_number
+from sim.experiments.compare import grid_columns, short_key
+from sim.experiments.findings import findings
+from sim.experiments.statistics import format_estimate, markdown_table
 from sim.experiments.store import CHUNKS, DESIGN, MANIFEST, SUMMARY, read_design, read_manifest, write_atomically
 from sim.parameters import P
 from sim.rules.outcomes import TRAJECTORY
 
 PLOTS = "plots"
 REPORT = "report.md"
-FIXED = ("point", "scenario", "strategy", "label")
-"""Columns of ``design.csv`` that are not grid keys."""
 CCDF_POINTS = 2000
 """Largest number of tolls per strategy drawn evenly in the death-toll CCDF (the tail gets as many more)."""
 SIZE = (8, 5)
@@ -60,14 +60,10 @@ def _check_folder(folder: Path) -> Path:
     return folder
 
 
-def _grid_columns(design: pd.DataFrame) -> list[str]:
-    return [c for c in design.columns if c not in FIXED]
-
-
 def _base_points(design: pd.DataFrame) -> pd.DataFrame:
     """Design rows of the first scenario with the first value of every grid column, one per strategy."""
     rows = design[design["scenario"] == design["scenario"].iloc[0]]
-    for column in _grid_columns(design):
+    for column in grid_columns(design):
         rows = rows[rows[column] == design[column].iloc[0]]
     return rows
 
@@ -75,13 +71,8 @@ def _base_points(design: pd.DataFrame) -> pd.DataFrame:
 def _fixed_note(design: pd.DataFrame) -> str:
     """What :func:`_base_points` holds fixed, e.g. ``fragile_region, pillar3.delay=0``."""
     parts = [str(design["scenario"].iloc[0])]
-    parts += [f"{_short(c)}={design[c].iloc[0]}" for c in _grid_columns(design)]
+    parts += [f"{short_key(c)}={design[c].iloc[0]}" for c in grid_columns(design)]
     return ", ".join(parts)
-
-
-def _short(key: str) -> str:
-    """A grid key without its leading ``strategy.`` or ``scenario.``."""
-    return key.split(".", 1)[1] if "." in key else key
 
 
 def _experiment_name(folder: Path) -> str:
@@ -139,11 +130,11 @@ def timing_curve(folder: Path) -> Path | None:
     """
     folder = _check_folder(folder)
     design = read_design(folder)
-    delays = [c for c in _grid_columns(design) if c.endswith(".delay")]
+    delays = [c for c in grid_columns(design) if c.endswith(".delay")]
     if not delays:
         return None
     delay = delays[0]
-    others = [c for c in _grid_columns(design) if c != delay]
+    others = [c for c in grid_columns(design) if c != delay]
     if design["scenario"].nunique() > 1:
         others.insert(0, "scenario")
     summary = pd.read_csv(folder / SUMMARY)
@@ -158,13 +149,13 @@ def timing_curve(folder: Path) -> Path | None:
         alpha = 0.2 if len(groups) <= 3 else 0.1
         for key, rows in groups:
             rows = rows.sort_values("x")
-            name = key[0] + "".join(f", {_short(c)}={v}" for c, v in zip(others, key[1:], strict=True))
+            name = key[0] + "".join(f", {short_key(c)}={v}" for c, v in zip(others, key[1:], strict=True))
             style = variants.index(key[1:])
             axes.plot(rows["x"], rows["mean"], color=colours[key[0]], marker="osD^v<>p*h"[style % 10],
                       linestyle=("-", "--", ":", "-.")[style % 4], label=name)  # fmt: skip
             axes.fill_between(rows["x"], rows["ci95_low"], rows["ci95_high"], color=colours[key[0]], alpha=alpha)
         n = int(table["n"].min())
-        axes.set_xlabel(f"delay of {_short(delay).removesuffix('.delay')} after its trigger (weeks)")
+        axes.set_xlabel(f"delay of {short_key(delay).removesuffix('.delay')} after its trigger (weeks)")
         axes.set_ylabel("expected deaths (people)")
         axes.yaxis.set_major_formatter(_people)
         axes.set_ylim(bottom=0)
@@ -314,15 +305,15 @@ def write_report(folder: Path, reps: int = 200) -> Path:
         f"- experiment file: `{manifest.get('source', '')}` (sha256 {str(manifest.get('digest', ''))[:12]})",
         f"- run: {manifest.get('started')} to {manifest.get('finished')}, git {manifest.get('git_revision')}",
         "",
+        *findings(folder),
         "## Expected deaths per design point",
         "",
-        "| point | design point | mean deaths | 95 % CI | n |",
-        "|---:|---|---:|---|---:|",
+        "Expected deaths (people, the model's expected values) with their 95 % CI, rounded to its precision.",
+        "",
     ]
-    for _, row in deaths.head(MAX_ROWS).iterrows():
-        ci = f"{format_number(row['ci95_low'])} to {format_number(row['ci95_high'])}"
-        label = str(row["label"]).replace("|", "\\|")
-        lines.append(f"| {row['point']} | {label} | {format_number(row['mean'])} | {ci} | {int(row['n']):,} |")
+    rows = [[str(r["point"]), str(r["label"]), format_estimate(r["mean"], r["ci95_low"], r["ci95_high"]),
+             f"{int(r['n']):,}"] for _, r in deaths.head(MAX_ROWS).iterrows()]  # fmt: skip
+    lines += markdown_table(["point", "design point", "expected deaths [95 % CI]", "n"], rows, left=(1,))
     if len(deaths) > MAX_ROWS:
         lines.append(f"\nFirst {MAX_ROWS} of {len(deaths)} design points; all are in `{SUMMARY}`.")
     lines += ["", "## Timing", ""]

@@ -88,3 +88,35 @@ def format_number(x: float | None) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:.3g}"
+
+
+def format_estimate(mean: float, low: float, high: float) -> str:
+    """``mean [low, high]`` rounded to the precision the interval supports: to the power of ten of
+    its half-width, one more digit when that half-width starts with 1 or 2 (52,908 [52,296, 53,520]
+    reads ``52,900 [52,300, 53,500]``, 27,312 [25,341, 29,283] reads ``27,300 [25,300, 29,300]``)."""
+    if math.isnan(mean):
+        return "-"
+    if math.isnan(low) or math.isnan(high) or high <= low:
+        return format_number(mean)
+    half = (high - low) / 2
+    power = math.floor(math.log10(half))
+    if half < 3 * 10.0**power:
+        power -= 1
+    decimals, step = max(0, -power), 10.0**power
+    shown = [round(x / step) * step + 0.0 for x in (mean, low, high)]  # + 0.0: no "-0"
+    text = [f"{x:,.{decimals}f}" for x in shown]
+    return f"{text[0]} [{text[1]}, {text[2]}]"
+
+
+def aligned(rows: list[list[str]], left: tuple[int, ...] = ()) -> list[str]:
+    """Rows of cells as lines of aligned columns, right-aligned but for the columns ``left``."""
+    widths = [max(len(row[j]) for row in rows) for j in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) if j in left else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths, strict=True)))
+            for row in rows]  # fmt: skip
+
+
+def markdown_table(head: list[str], rows: list[list[str]], left: tuple[int, ...] = ()) -> list[str]:
+    """Lines of a Markdown table, right-aligned but for the columns ``left`` (``|`` in cells escaped)."""
+    rule = "|" + "|".join("---" if j in left else "---:" for j in range(len(head))) + "|"
+    body = [[c.replace("|", "\\|") for c in row] for row in rows]
+    return ["| " + " | ".join(head) + " |", rule, *("| " + " | ".join(row) + " |" for row in body)]

@@ -59,7 +59,8 @@ def sweep(
         summaries[index] = summarise_point(folder, points[index])
 
     evaluate(points, reps, experiment.seed, folder, identity={"experiment": experiment.name,
-             "digest": experiment.digest}, info={"source": str(Path(experiment.source).resolve())},
+             "digest": experiment.digest}, info={"source": str(Path(experiment.source).resolve()),
+             "horizon_weeks": {p.scenario.name: experiment.weeks or p.scenario.weeks for p in points}},
              weeks=experiment.weeks, workers=workers, chunk=chunk, scheduler=scheduler, progress=bool(progress),
              desc=experiment.name, finished=summarise)  # fmt: skip
     write_table(pd.DataFrame([row for p in points for row in summaries[p.index]]), folder / SUMMARY)

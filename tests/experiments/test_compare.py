@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
+import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -100,16 +103,79 @@ def test_a_folder_without_a_design_is_refused(tmp_path: Path) -> None:
         compare(tmp_path, "no_response")
 
 
-def test_command_prints_the_replications_each_interval_rests_on(
+def _command(folder: Path, *flags: str) -> argparse.Namespace:
+    parser = _Parser(prog="r2p")
+    add_parser(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
+    return parser.parse_args(["compare", str(folder), *flags])
+
+
+def test_command_prints_one_row_per_point_with_the_replications_it_rests_on(
     results: tuple[sim.experiments.design.Experiment, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, folder = results
-    parser = _Parser(prog="r2p")
-    add_parser(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
-    args = parser.parse_args(["compare", str(folder), "--baseline", "no_response"])
-    assert isinstance(args, argparse.Namespace) and args.command == "compare"
+    args = _command(folder, "--baseline", "no_response")
+    assert args.command == "compare" and args.format == "text"
     run(args)
     text = capsys.readouterr().out
     assert text == format_comparison(compare(folder, "no_response")) + "\n"
-    assert "n: paired replications" in text and "point 1:" in text and f"{REPS:>10,}" in text
-    assert "point 2:" not in text
+    rows = [line for line in text.splitlines() if re.match(r"\s*\d+\s+fragile_region", line)]
+    assert [int(r.split()[0]) for r in rows] == [0, 1]  # points, never the baseline points 2 and 3
+    assert all(r.rstrip().endswith(f"{REPS:,}") for r in rows)
+    assert "n: paired replications" in text and "  2: fragile_region | no_response" in text
+
+
+def test_a_setting_as_baseline_pairs_each_point_with_its_own_strategy_there(
+    results: tuple[sim.experiments.design.Experiment, Path],
+) -> None:
+    experiment, folder = results
+    table = compare(folder, "veto_restraint=false")  # points 1 and 3 (restraint) against 0 and 2
+    assert dict(zip(table["point"], table["baseline_point"], strict=True)) == {1: 0, 3: 2}
+    assert table.equals(compare(folder, "strategy.veto_restraint=False"))
+    points = experiment.points()
+    mine = sim.simulate(points[1].scenario, points[1].strategy, REPS, seed=experiment.seed)
+    theirs = sim.simulate(points[0].scenario, points[0].strategy, REPS, seed=experiment.seed)
+    row = table[(table["point"] == 1) & (table["outcome"] == "deaths")].iloc[0]
+    assert row["difference"] == pytest.approx(float((mine["deaths"] - theirs["deaths"]).mean()), rel=1e-12)
+    three = table[(table["point"] == 3) & (table["outcome"] == "deaths")].iloc[0]
+    assert three["difference"] == 0 and three["n"] == REPS  # restraint does nothing without a response
+
+
+def test_a_strategy_and_setting_as_baseline_is_one_point_for_all(
+    results: tuple[sim.experiments.design.Experiment, Path],
+) -> None:
+    _, folder = results
+    table = compare(folder, "no_response:veto_restraint=false")
+    assert sorted(set(table["point"])) == [0, 1, 3] and set(table["baseline_point"]) == {2}
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("pillar1_only:veto_restraint=false", "no strategy 'pillar1_only'"),
+        ("delay=0", "'delay' is no grid field of this design; allowed: strategy.veto_restraint"),
+        ("veto_restraint=maybe", "strategy.veto_restraint is never 'maybe' in this design; allowed: False, True"),
+        ("veto_restraint", "no strategy 'veto_restraint'"),
+        ("no_response:veto_restraint", "'veto_restraint' is not FIELD=VALUE"),
+    ],
+)
+def test_a_bad_baseline_is_one_line_naming_what_is_allowed(
+    results: tuple[sim.experiments.design.Experiment, Path], spec: str, says: str
+) -> None:
+    _, folder = results
+    with pytest.raises(sim.InputError) as caught:
+        compare(folder, spec)
+    message = str(caught.value)
+    assert "\n" not in message and "--baseline" in message and says in message
+
+
+def test_csv_and_markdown_hold_one_row_per_point(results: tuple[sim.experiments.design.Experiment, Path]) -> None:
+    _, folder = results
+    table = compare(folder, "no_response")
+    frame = pd.read_csv(io.StringIO(format_comparison(table, "csv")))
+    assert list(frame["point"]) == [0, 1] and list(frame["baseline_point"]) == [2, 3]
+    deaths = table[table["outcome"] == "deaths"].set_index("point")
+    assert np.allclose(frame.set_index("point")["deaths_difference"], deaths["difference"])
+    assert {"onset_ci95_low", "displaced_baseline", "n"} <= set(frame.columns)
+    markdown = format_comparison(table, "markdown").splitlines()
+    rows = [line for line in markdown if line.startswith("| 0 |") or line.startswith("| 1 |")]
+    assert len(rows) == 2 and all(r.count(" | ") == 6 for r in rows)  # '|' in labels escaped
