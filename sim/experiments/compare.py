@@ -25,14 +25,14 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.experiments.statistics import aligned, format_estimate, markdown_table, mean_ci
-from sim.experiments.store import CHUNKS, read_design
+from sim.experiments.store import SAME_AS, chunk_files, read_design, source_points
 
 COMPARED = ("deaths", "displaced", "onset")
 """Outcomes compared: expected deaths, expected displaced, probability of onset."""
 COLUMNS = ["point", "label", "strategy", "baseline_point", "baseline", "outcome", "mean", "baseline_mean",
            "difference", "ci95_low", "ci95_high", "n"]  # fmt: skip
 FORMATS = ("text", "markdown", "csv")
-_NOT_GRID = {"point", "label", "scenario", "strategy"}
+_NOT_GRID = {"point", "label", "scenario", "strategy", SAME_AS}
 _FORMS = "STRATEGY, FIELD=VALUE or STRATEGY:FIELD=VALUE (fields joined by ',')"
 
 
@@ -127,7 +127,7 @@ def pair_points(design: pd.DataFrame, baseline: Baseline) -> dict[int, int]:
     A point is paired with the baseline point equal to it in every column the baseline does not
     fix; points with no such baseline point are left out.
     """
-    keys = [c for c in design.columns if c not in {"point", "label"} | baseline.fixed()]
+    keys = [c for c in design.columns if c not in {"point", "label", SAME_AS} | baseline.fixed()]
     is_base = design.apply(baseline.matches, axis=1)
     bases = {tuple(row[keys]): int(row["point"]) for _, row in design[is_base].iterrows()}
     pairs = {}
@@ -148,7 +148,7 @@ class PointReader:
     def __call__(self, point: int) -> pd.DataFrame:
         """Replication number and the compared outcomes (as floats) of ``point``."""
         if point not in self._cache:
-            files = sorted((self.folder / CHUNKS).glob(f"point-{point:05d}-*.parquet"))
+            files = chunk_files(self.folder, point)
             columns = ["replication", *self.outcomes]
             if not files:
                 table = pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns})
@@ -187,7 +187,9 @@ def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -
         One row per compared point and outcome: ``point``, ``label``, ``strategy``,
         ``baseline_point``, ``baseline`` (its label), ``outcome``, ``mean`` and ``baseline_mean``
         (on the paired replications), ``difference``, ``ci95_low``, ``ci95_high`` and ``n``
-        (paired replications).
+        (paired replications). Points that share their baseline point's simulation (the
+        settings change nothing in them: ``same_as`` of ``design.csv``) are left out and listed
+        in ``attrs["same"]``.
 
     Raises
     ------
@@ -197,16 +199,22 @@ def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -
     folder = Path(folder)
     design = read_design(folder)
     pairs = pair_points(design, parse_baseline(baseline, design, folder))
+    source = source_points(folder)
+    same = [point for point, base in pairs.items() if source[point] == source[base]]
     rows_of = design.set_index("point")
     read = PointReader(folder, outcomes)
     rows = []
     for point, base in pairs.items():
+        if point in same:
+            continue
         row = rows_of.loc[point]
         for outcome in outcomes:
             rows.append({"point": point, "label": row["label"], "strategy": row["strategy"], "baseline_point": base,
                          "baseline": rows_of.loc[base, "label"], "outcome": outcome,
                          **difference(read.paired(point, base, outcome))})  # fmt: skip
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table.attrs["same"] = same
+    return table
 
 
 def wide(table: pd.DataFrame) -> pd.DataFrame:
@@ -232,8 +240,11 @@ def format_comparison(table: pd.DataFrame, form: str = "text") -> str:
     """
     if form == "csv":
         return wide(table).to_csv(index=False).rstrip("\n")
+    same = table.attrs.get("same", [])
+    note = [f"Points {', '.join(map(str, same))} are the same simulation as their baseline point (the "
+            "setting changes nothing in them): difference 0, not shown."] if same else []  # fmt: skip
     if table.empty:
-        return "no design points to compare (the folder holds only baseline points)"
+        return "\n".join(["no design points to compare (the folder holds only baseline points)", *note])
     outcomes = list(dict.fromkeys(table["outcome"]))
     rows = []
     for point, group in table.groupby("point", sort=True):
@@ -249,7 +260,7 @@ def format_comparison(table: pd.DataFrame, form: str = "text") -> str:
         "numbers); onset as a probability; n: paired replications each 95 % CI rests on.",
     ]
     if form == "markdown":
-        return "\n".join([*notes, "", *markdown_table(head, rows, left=(1,))])
+        return "\n".join([*notes, "", *markdown_table(head, rows, left=(1,)), *(["", *note] if note else [])])
     bases = dict.fromkeys(zip(table["baseline_point"], table["baseline"], strict=True))
-    legend = ["", "baseline points:", *(f"  {p}: {label}" for p, label in bases)]
+    legend = ["", "baseline points:", *(f"  {p}: {label}" for p, label in bases), *note]
     return "\n".join([*notes, "", *aligned([head, *rows], left=(1,)), *legend])

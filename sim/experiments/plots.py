@@ -25,7 +25,16 @@ from sim.config import InputError
 from sim.experiments.compare import grid_columns, short_key
 from sim.experiments.findings import findings
 from sim.experiments.statistics import format_estimate, markdown_table
-from sim.experiments.store import CHUNKS, DESIGN, MANIFEST, SUMMARY, read_design, read_manifest, write_atomically
+from sim.experiments.store import (
+    CHUNKS,
+    DESIGN,
+    MANIFEST,
+    SUMMARY,
+    read_design,
+    read_manifest,
+    source_points,
+    write_atomically,
+)
 from sim.parameters import P
 from sim.rules.outcomes import TRAJECTORY
 
@@ -311,9 +320,16 @@ def write_report(folder: Path, reps: int = 200) -> Path:
         "Expected deaths (people, the model's expected values) with their 95 % CI, rounded to its precision.",
         "",
     ]
+    source = source_points(folder)
+    shared = [p for p in deaths["point"] if source[p] != p]
+    deaths = deaths[~deaths["point"].isin(shared)]
     rows = [[str(r["point"]), str(r["label"]), format_estimate(r["mean"], r["ci95_low"], r["ci95_high"]),
              f"{int(r['n']):,}"] for _, r in deaths.head(MAX_ROWS).iterrows()]  # fmt: skip
     lines += markdown_table(["point", "design point", "expected deaths [95 % CI]", "n"], rows, left=(1,))
+    if shared:
+        pairs = ", ".join(f"{p} (= {source[p]})" for p in shared)
+        lines += ["", f"Not shown: points {pairs}, the same simulation as the point named (the grid setting "
+                  "changes nothing in them), run once."]  # fmt: skip
     if len(deaths) > MAX_ROWS:
         lines.append(f"\nFirst {MAX_ROWS} of {len(deaths)} design points; all are in `{SUMMARY}`.")
     lines += ["", "## Timing", ""]

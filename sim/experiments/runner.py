@@ -33,18 +33,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.concepts import Strat
 from sim.config import InputError
 from sim.experiments.design import DesignPoint
 from sim.experiments.progress import bar
 from sim.experiments.store import (
-    CHUNKS,
     DESIGN,
     MANIFEST,
+    SAME_AS,
+    chunk_files,
     chunk_path,
     claim,
     clear_temporary,
     git_revision,
     read_manifest,
+    source_points,
     versions,
     write_json,
     write_table,
@@ -98,24 +101,54 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def model_digest(points: Sequence[DesignPoint], weeks: int | None) -> str:
-    """SHA-256 of :func:`code_digest` and of every point's model inputs."""
+def inputs_digest(point: DesignPoint, weeks: int | None) -> bytes:
+    """SHA-256 of the model inputs of ``point`` (all the engine sees of it).
+
+    The trigger and delay of an instrument the strategy does not enable are left out: the rules
+    read them only for enabled instruments (:mod:`sim.rules.response`), so two strategies that
+    differ only there give the same results. (Its intensity stays: a watered-down draft or an
+    event can make a disabled instrument active at the strategy's intensity.)
+    """
+    digest = hashlib.sha256()
+    inputs = model_inputs(point.scenario, point.strategy, weeks)
+    strategy = inputs.strategy.copy()
+    strategy[strategy[:, Strat.ENABLED] == 0, Strat.TRIGGER] = 0.0
+    strategy[strategy[:, Strat.ENABLED] == 0, Strat.DELAY] = 0.0
+    for part in (inputs.region, inputs.params, strategy, inputs.table, *inputs.deciders):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    digest.update(str(inputs.weeks).encode())
+    return digest.digest()
+
+
+def model_digest(inputs: Sequence[bytes]) -> str:
+    """SHA-256 of :func:`code_digest` and of every point's :func:`inputs_digest`."""
     digest = hashlib.sha256(code_digest().encode())
-    for point in points:
-        inputs = model_inputs(point.scenario, point.strategy, weeks)
-        for part in (inputs.region, inputs.params, inputs.strategy, inputs.table, *inputs.deciders):
-            digest.update(np.ascontiguousarray(part).tobytes())
-        digest.update(str(inputs.weeks).encode())
+    for part in inputs:
+        digest.update(part)
     return digest.hexdigest()
 
 
-def design_table(points: Sequence[DesignPoint]) -> pd.DataFrame:
-    """One row per design point: number, scenario, strategy, settings, label."""
+def identical_points(inputs: Sequence[bytes], measures: Sequence[Measure]) -> list[int]:
+    """For each point, the first point with the same model inputs and measure (itself if none).
+
+    A grid field that changes nothing in a strategy (the delay of Pillar III measures in a strategy
+    that has none) gives such points; they are simulated once.
+    """
+    first: dict[tuple[bytes, Measure], int] = {}
+    return [
+        first.setdefault((digest, measure), p) for p, (digest, measure) in enumerate(zip(inputs, measures, strict=True))
+    ]
+
+
+def design_table(points: Sequence[DesignPoint], same: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per design point: number, scenario, strategy, settings, label, and the point whose
+    simulation it shares (``same_as``: itself unless an earlier point has the same inputs)."""
     rows = []
     for p in points:
         row = {"point": p.index, "scenario": p.scenario.name, "strategy": p.strategy.name}
         row.update({key: value for key, value in p.settings})
         row["label"] = p.label
+        row[SAME_AS] = p.index if same is None else same[p.index]
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -179,22 +212,26 @@ def evaluate(
     measures = [measure] * len(points) if callable(measure) else list(measure)
     if len(measures) != len(points):
         raise ValueError(f"{len(measures)} measures for {len(points)} design points")
-    identity = {**identity, "reps": reps, "seed": seed, "chunk": chunk, "model": model_digest(points, weeks)}
+    inputs = [inputs_digest(point, weeks) for point in points]
+    identity = {**identity, "reps": reps, "seed": seed, "chunk": chunk, "model": model_digest(inputs)}
     manifest = {**(info or {}), **identity, "points": len(points), "versions": versions(),
                 "git_revision": git_revision(), "started": _now(), "finished": None}  # fmt: skip
     client = _connect(scheduler) if scheduler is not None else None
     resumed = claim(folder, identity, manifest)
     clear_temporary(folder)
     if not resumed:
-        write_table(design_table(points), folder / DESIGN)
-    chunks = plan(len(points), reps, chunk)
+        write_table(design_table(points, identical_points(inputs, measures)), folder / DESIGN)
+    same = source_points(folder)  # as the folder's design says (an older folder's: none shared)
+    shared = {p: [q for q in range(len(points)) if same.get(q, q) == p] for p in range(len(points))}
+    chunks = [c for c in plan(len(points), reps, chunk) if same.get(c.point, c.point) == c.point]
     todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
     waiting = Counter(c.point for c in todo)
     if finished is not None:
         for p in range(len(points)):
-            if not waiting[p]:
+            if not waiting[same.get(p, p)]:
                 finished(p)
-    meter = bar(len(points) * reps, desc, len(points) * reps - sum(c.count for c in todo), enabled=progress)
+    total = sum(c.count for c in chunks)
+    meter = bar(total, desc, total - sum(c.count for c in todo), enabled=progress)
 
     def store(c: Chunk, table: pd.DataFrame) -> None:
         table.insert(0, "point", np.int64(c.point))
@@ -202,7 +239,8 @@ def evaluate(
         meter.update(c.count)
         waiting[c.point] -= 1
         if not waiting[c.point] and finished is not None:
-            finished(c.point)
+            for q in shared[c.point]:
+                finished(q)
 
     try:
         if client is None:
@@ -284,12 +322,18 @@ def _run_on_cluster(
 
 
 def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
-    """Per-replication rows of a results folder (of one design point, if given), in chunk order."""
-    pattern = "point-*.parquet" if point is None else f"point-{point:05d}-*.parquet"
-    files = sorted((folder / CHUNKS).glob(pattern))
+    """Per-replication rows of a results folder (of one design point, if given), point by point in
+    chunk order; a point that shares another's simulation (``same_as``) gets its rows."""
+    if point is None:
+        tables = [read_outcomes(folder, p) for p in sorted(source_points(folder))]
+        tables = [t for t in tables if not t.empty]
+        return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    files = chunk_files(folder, point)
     if not files:
         return pd.DataFrame()
-    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    table = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    table["point"] = np.int64(point)
+    return table
 
 
 def read_point(folder: Path, point: int) -> pd.DataFrame:
@@ -302,7 +346,7 @@ def read_column(folder: Path, point: int, column: str) -> tuple[np.ndarray, bool
 
     Holds only that column in memory (8 bytes per replication).
     """
-    files = sorted((folder / CHUNKS).glob(f"point-{point:05d}-*.parquet"))
+    files = chunk_files(folder, point)
     if not files:
         return np.empty(0), False
     values = pq.read_table(files, columns=[column]).column(0)

@@ -18,6 +18,8 @@ MANIFEST = "manifest.json"
 CHUNKS = "chunks"
 DESIGN = "design.csv"
 SUMMARY = "summary.csv"
+SAME_AS = "same_as"
+"""Column of ``design.csv``: the point whose simulation a design point shares (see ``identical_points``)."""
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 PACKAGES = ("r2p-sim", "numpy", "numba", "mesa", "pandas", "pyarrow")
@@ -115,6 +117,21 @@ def read_manifest(folder: Path) -> dict:
         return json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError):
         raise InputError(folder, MANIFEST, "unreadable; this folder is not a results folder of r2p") from None
+
+
+def source_points(folder: Path) -> dict[int, int]:
+    """Each design point of a results folder and the point whose chunks hold its replications
+    (``same_as`` of ``design.csv``; itself in a folder written before points were shared)."""
+    design = read_design(folder)
+    if SAME_AS not in design.columns:
+        return {int(p): int(p) for p in design["point"]}
+    return {int(p): int(s) for p, s in zip(design["point"], design[SAME_AS], strict=True)}
+
+
+def chunk_files(folder: Path, point: int) -> list[Path]:
+    """The chunk files holding design point ``point``'s replications, in replication order."""
+    source = source_points(folder).get(point, point) if (folder / DESIGN).is_file() else point
+    return sorted((folder / CHUNKS).glob(f"point-{source:05d}-*.parquet"))
 
 
 def read_design(folder: Path) -> pd.DataFrame:

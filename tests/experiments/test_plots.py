@@ -60,7 +60,8 @@ def test_report_embeds_readable_plots(results: Path) -> None:
     assert text.index("## Findings") < text.index("## Expected deaths per design point")
     table = text[text.index("## Expected deaths per design point") : text.index("## Timing")]
     rows = [line for line in table.splitlines() if re.match(r"\| \d+ \|", line)]
-    assert len(rows) == 4 and all(line.count(" | ") == 3 for line in rows)  # labels' '|' escaped
+    assert len(rows) == 3 and all(line.count(" | ") == 3 for line in rows)  # labels' '|' escaped
+    assert "Not shown: points 1 (= 0)" in table  # no_response has nothing to delay: run and shown once
     assert not list(results.rglob(".*.tmp"))
 
 

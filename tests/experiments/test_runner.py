@@ -12,7 +12,7 @@ import pytest
 
 import sim
 from sim.experiments import runner
-from sim.experiments.design import DesignPoint
+from sim.experiments.design import DesignPoint, apply_setting
 from sim.experiments.runner import evaluate, read_outcomes, read_point
 from sim.scenario import load_scenario
 from sim.strategy import load_strategy
@@ -110,3 +110,21 @@ def test_results_of_another_model_are_refused(tmp_path: Path, monkeypatch: pytes
         _run(folder, chunk=50)
     monkeypatch.undo()
     assert _run(folder, chunk=50) == folder  # the same model resumes
+
+
+def test_points_with_the_same_inputs_are_simulated_once_and_read_as_their_own(tmp_path: Path) -> None:
+    scenario, points = load_scenario("fragile_region"), []
+    for name in ("no_response", "three_pillar_flexible"):
+        for delay in (0, 8):
+            _, strategy = apply_setting(scenario, load_strategy(name), "strategy.pillar3.delay", delay)
+            points.append(DesignPoint(len(points), scenario, strategy, (("strategy.pillar3.delay", delay),)))
+    done: list[int] = []
+    folder = evaluate(points, 60, 9, tmp_path / "out", identity=IDENTITY, progress=False, chunk=30,
+                      finished=done.append)  # fmt: skip
+    assert list(pd.read_csv(folder / "design.csv")["same_as"]) == [0, 0, 2, 3]  # no_response has nothing to delay
+    assert sorted({f.name[:11] for f in (folder / "chunks").iterdir()}) == ["point-00000", "point-00002", "point-00003"]
+    assert sorted(done) == [0, 1, 2, 3]
+    for point in points:  # the shared point reads exactly what simulating it would give
+        direct = sim.simulate(point.scenario, point.strategy, 60, seed=9)
+        pd.testing.assert_frame_equal(read_point(folder, point.index), direct)
+    assert list(read_outcomes(folder)["point"].value_counts().sort_index()) == [60] * 4
