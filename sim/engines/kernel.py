@@ -93,10 +93,10 @@ step_week = chain(STAGES)
 """One week of every stage of :data:`sim.schedule.STAGES`, in order."""
 
 
-@jit
-def run_replication(
+@jit(_nrt=False)
+def run_replications(
     seed: int,
-    replication: int,
+    first: int,
     weeks: int,
     scenario: Region,
     region: Region,
@@ -106,28 +106,35 @@ def run_replication(
     table: np.ndarray,
     pairs: np.ndarray,
     runs: np.ndarray,
+    votes: np.ndarray,
     out: np.ndarray,
     frames: np.ndarray,
     keep: bool,
 ) -> None:
-    """Simulate one replication into ``out`` (and ``frames`` when ``keep``).
+    """Simulate replications ``first .. first + len(out) - 1`` into ``out`` (and ``frames`` when
+    ``keep``), one after the other in the world ``w``.
 
-    ``region`` is the replication's copy of the ``scenario`` records, restored here when events
-    can change it.
+    ``region`` is the replications' copy of the ``scenario`` records, restored for each when
+    events can change it; ``votes`` is room for the Council's ballots. Compiled without reference
+    counting, like the rules inlined into it (it allocates nothing): with it, the array views the
+    rules make cost about as much as the replication's arithmetic. (Inlined into the parallel loop
+    of :func:`run_block` instead, Numba 0.68's parallel passes dropped the rules' writes of
+    constants into a record's array fields, e.g. ``first_response`` in ``reset_world``.)
     """
-    key = stream(seed, replication)
-    votes = np.empty(COUNCIL_SEATS, np.int64)
-    for i in range(scenario.shape[0]):
-        if scenario[i].n_events > 0:
-            region[i] = scenario[i]
-    reset_world(region, p, w)
-    if keep:
-        record(w, frames[0])
-    for week in range(weeks):
-        step_week(week, key, region, w, p, strategy, table, pairs, runs, votes)
+    for r in range(out.shape[0]):
+        key = stream(seed, first + r)
+        for i in range(scenario.shape[0]):
+            if scenario[i].n_events > 0:
+                region[i] = scenario[i]
+        reset_world(region, p, w)
+        frame = frames[r] if keep else frames[0]
         if keep:
-            record(w, frames[week + 1])
-    summarise(w, out)
+            record(w, frame[0])
+        for week in range(weeks):
+            step_week(week, key, region, w, p, strategy, table, pairs, runs, votes)
+            if keep:
+                record(w, frame[week + 1])
+        summarise(w, out[r])
 
 
 @jit(parallel=True, nogil=True)  # without the GIL, a sweep writes one chunk while the next runs
@@ -153,13 +160,14 @@ def run_block(
     n_blocks = worlds.shape[0]
     block = (n_reps + n_blocks - 1) // n_blocks
     for b in prange(n_blocks):
-        w = worlds[b]
-        own = regions[b]
-        for r in range(b * block, min((b + 1) * block, n_reps)):
-            frame = frames[r] if keep else frames[0]
-            run_replication(
-                seed, first + r, weeks, region, own, w, p, strategy, table, pairs, runs, out[r], frame, keep
-            )
+        start = b * block
+        stop = min(start + block, n_reps)
+        kept = frames[start:stop] if keep else frames
+        votes = np.empty(COUNCIL_SEATS, np.int64)  # the Council writes all 15 ballots before reading any
+        run_replications(
+            seed, first + start, weeks, region, regions[b], worlds[b], p, strategy, table, pairs, runs, votes,
+            out[start:stop], kept, keep,
+        )  # fmt: skip
 
 
 def run(
