@@ -1,4 +1,5 @@
-"""``r2p validate [FILE]``: measure the stylised facts S1-S9 and write ``docs/validation.md``."""
+"""``r2p validate [FILE] [--only S10,S11]``: measure the stylised facts S1-S9 and the trade-off checks
+S10-S12 (or some of them) and write ``docs/validation.md``."""
 
 from __future__ import annotations
 
@@ -8,16 +9,27 @@ from pathlib import Path
 
 from sim.cli.arguments import add_report_command, command_line
 from sim.experiments.runner import code_digest
-from sim.experiments.validation import format_summary, load_validation, validate, write_report
+from sim.experiments.validation import FACTS, format_summary, load_validation, validate, write_report
 from sim.schema.validation import MIN_REPS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``validate`` subcommand to the ``r2p`` subparsers."""
-    parser = add_report_command(commands, "validate", "validation",
-                                "measure the stylised facts S1-S9 and write a validation report", MIN_REPS)  # fmt: skip
+    text = "measure the stylised facts S1-S9 and trade-off checks S10-S12 and write a validation report"
+    parser = add_report_command(commands, "validate", "validation", text, MIN_REPS)
+    parser.add_argument("--only", type=facts_argument, default=(),
+                        help="comma-separated facts to measure, e.g. S10,S11,S12 (default: all)")  # fmt: skip
     parser.set_defaults(handler=run, resumable=True)
     return parser
+
+
+def facts_argument(text: str) -> tuple[str, ...]:
+    """A parser of ``--only`` values: comma-separated fact names, each one of :data:`FACTS`."""
+    names = tuple(name.strip() for name in text.split(","))
+    wrong = [name for name in names if name not in FACTS]
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: comma-separated {', '.join(FACTS)}")
+    return names
 
 
 def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
@@ -25,18 +37,19 @@ def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
     edited model code (:func:`sim.experiments.runner.code_digest`), gets its own folder."""
     if args.results is not None:
         return args.results
-    return Path("results") / f"{args.kind}-{digest[:12]}-{code_digest()[:8]}-{reps}"
+    only = "-" + "-".join(args.only) if getattr(args, "only", ()) else ""
+    return Path("results") / f"{args.kind}-{digest[:12]}-{code_digest()[:8]}-{reps}{only}"
 
 
 def run(args: argparse.Namespace) -> None:
-    """Run ``r2p validate``: print the table of S1-S9 and write the report (raises InputError)."""
+    """Run ``r2p validate``: print the table of the facts and write the report (raises InputError)."""
     spec = load_validation(args.file)
     reps = args.reps or spec.reps
     folder = results_folder(args, spec.digest, reps)
     start = time.perf_counter()
-    findings = validate(spec, reps, folder=folder, workers=args.workers, scheduler=args.scheduler)
+    findings = validate(spec, reps, folder=folder, workers=args.workers, scheduler=args.scheduler, only=args.only)
     seconds = time.perf_counter() - start
-    command = command_line(args)
+    command = command_line(args) + (f" --only {','.join(args.only)}" if args.only else "")
     print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}, {seconds:.0f} s\n")
     print(format_summary(findings))
     path = write_report(spec, findings, args.out, reps, seconds, command)

@@ -80,8 +80,10 @@ class Finding:
 
     @property
     def claim(self) -> str:
-        """The fact as DESIGN.md states it."""
-        return CLAIMS[self.fact]
+        """The fact as DESIGN.md states it (S10-S12: as :mod:`sim.experiments.trade_offs` does)."""
+        from sim.experiments.trade_offs import CLAIMS as TRADE_OFFS  # that module imports this one
+
+        return {**CLAIMS, **TRADE_OFFS}[self.fact]
 
 
 def verdict(*checks: bool) -> str:

@@ -87,7 +87,14 @@ def outcomes(point: DesignPoint, first: int, count: int, seed: int, weeks: int |
     return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
 
 
-MODEL_CODE = ("*.py", "rules/*.py", "engines/*.py", "experiments/measures.py", "experiments/facts.py")
+MODEL_CODE = (
+    "*.py",
+    "rules/*.py",
+    "engines/*.py",
+    "experiments/measures.py",
+    "experiments/facts.py",
+    "experiments/trade_offs.py",
+)
 """The source files of the package (globs under ``sim/``) that compute results."""
 
 

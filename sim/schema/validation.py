@@ -1,4 +1,5 @@
-"""The validation file: ``[validation]``, ``[typical_state]`` and one table per stylised fact, S1 to S9."""
+"""The validation file: ``[validation]``, ``[typical_state]`` and one table per stylised fact, S1 to S9,
+and per trade-off check of the second model version, S10 to S12."""
 
 from __future__ import annotations
 
@@ -160,6 +161,48 @@ class FactS9(Table):
     comment: _COMMENT = Field("", description=_COMMENT_TEXT)
 
 
+class FactS10(Table):
+    """S10: coercion short of force against a determined and a divided leadership (isolated state)."""
+
+    scenario: _SCENARIO = Field(description="the scenario")
+    state: _STATE = Field(description="the state (its patrons are removed, so that the Council can act)")
+    start: StateChanges = _START  # type: ignore[valid-type]
+    strategy: _STRATEGY = Field(description="the coercive strategy")
+    without: Annotated[tuple[str, ...], Names(INSTRUMENT_NAMES)] = Field(
+        ("chapter7_force",), description="instruments taken out of the strategy (credible force)"
+    )
+    comment: _COMMENT = Field("", description=_COMMENT_TEXT)
+
+
+class FactS11(Table):
+    """S11: deaths against the warning threshold, the strategy's triggers moved with it."""
+
+    scenario: _SCENARIO = Field(description="the scenario")
+    strategy: _STRATEGY = Field(description="the strategy")
+    thresholds: Annotated[tuple[float, ...], Numbers(0, 1, least=3)] = Field(
+        description="warning thresholds, increasing, e.g. [0.25, 0.35, 0.45, 0.55, 0.65]"
+    )
+    dear_cry_wolf_cost: Annotated[float, Number(0, 1)] = Field(
+        0.3, description="a dearer false alarm (cry_wolf_cost), reported beside the default curve"
+    )
+    comment: _COMMENT = Field("", description=_COMMENT_TEXT)
+
+    @model_validator(mode="after")
+    def _increasing(self) -> FactS11:
+        if list(self.thresholds) != sorted(set(self.thresholds)):
+            raise FieldError("must increase", "e.g. [0.25, 0.35, 0.45, 0.55, 0.65]", ("thresholds",))
+        return self
+
+
+class FactS12(Table):
+    """S12: deaths in a focal state, the strategy targeted at it or acting in every state."""
+
+    scenario: _SCENARIO = Field(description="the scenario")
+    state: _STATE = Field(description="the focal state")
+    strategy: _STRATEGY = Field(description="the strategy")
+    comment: _COMMENT = Field("", description=_COMMENT_TEXT)
+
+
 class ValidationFile(Table):
     """A validation file."""
 
@@ -174,3 +217,6 @@ class ValidationFile(Table):
     S7: FactS7
     S8: FactS8
     S9: FactS9
+    S10: FactS10
+    S11: FactS11
+    S12: FactS12

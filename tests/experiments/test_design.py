@@ -147,7 +147,12 @@ def test_pillar2_leadership_varies_eastmarch_only() -> None:
     assert "states.Eastmarch.leadership=divided" in points[1].label
 
 
-OTHER_FILES = {"sensitivity": "r2p sensitivity", "validation": "r2p validate", "calibration": "r2p calibrate"}
+OTHER_FILES = {
+    "sensitivity": "r2p sensitivity",
+    "sensitivity_v2": "r2p sensitivity",
+    "validation": "r2p validate",
+    "calibration": "r2p calibrate",
+}
 
 
 @pytest.mark.parametrize("name", shipped("experiments"))

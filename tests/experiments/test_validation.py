@@ -18,7 +18,7 @@ from sim.experiments.tail import fit_tail
 from sim.experiments.validation import load_validation
 
 REPS = 100
-FACTS = [f"S{n}" for n in range(1, 10)]
+FACTS = sorted(f"S{n}" for n in range(1, 13))
 HISTORICAL = sorted(p.stem for p in (REPO_ROOT / "strategies" / "historical").glob("*.toml"))
 
 
@@ -81,6 +81,9 @@ def _expected_verdicts(out: Path) -> dict[str, str]:
     (r_exp, _, _), p_ref = rows["S6"]["normalised loglikelihood ratio R, power law vs exponential"]
     s7 = spec.facts["S7"]
     no_patron = row("S3", "deaths saved by veto restraint, no patron")
+    last = spec.facts["S11"]["thresholds"][-1]
+    (s11_high,) = [v for q, (v, _) in rows["S11"].items()
+                   if q.startswith(f"deaths at threshold {last:g} minus") and q.endswith("cost 0.1")]  # fmt: skip
     checks = {
         "S1": [low["S1"] > 0, row("S1", "diminishing returns")[1] > 0],
         "S2": [row("S2", "relative cut in onset, divided")[1] > 0, low["S2"] > 0],
@@ -94,6 +97,9 @@ def _expected_verdicts(out: Path) -> dict[str, str]:
            for f in ("armed_conflict", "prior_atrocity", "discrimination")],
         "S8": [row("S8", "relative cut in deaths by chapter7_force, non-state")[1] > 0, low["S8"] > 0],
         "S9": [round(low["S9"] * 52, 6) >= spec.facts["S9"]["min_weeks"]],
+        "S10": [low["S10"] > 0, row("S10", "extra deaths from coercion, determined minus")[1] > 0],
+        "S11": [low["S11"] > 0, s11_high[1] > 0],
+        "S12": [low["S12"] > 0, row("S12", "extra deaths from acting everywhere, pools minus")[1] > 0],
     }  # fmt: skip
     return {f: HOLDS if all(c) else FAILS if not any(c) else PARTLY for f, c in checks.items()}
 
@@ -130,13 +136,13 @@ def test_report_lists_every_fact_with_its_ci_n_and_plots(validated: tuple[Path, 
     assert "EWP onset rate, present vs absent" in report and "| armed_conflict | 3.2% vs 1.0% | 3.2x |" in report
     assert not list(out.rglob(".*.tmp"))
     table = pd.read_csv(out / "validation" / "summary.csv")
-    assert table["fact"].tolist() == FACTS and (table["n"] > 0).all()
+    assert sorted(table["fact"]) == FACTS and (table["n"] > 0).all()
     assert (table["ci95_low"] <= table["effect"]).all() and (table["effect"] <= table["ci95_high"]).all()
 
 
 def test_validation_file_loads_with_every_fact() -> None:
     spec = load_validation("validation")
-    assert list(spec.facts) == FACTS and spec.reps >= 1000
+    assert sorted(spec.facts) == FACTS and spec.reps >= 1000
     assert spec.typical.risk_factors == () and spec.typical.leadership == "divided"
 
 

@@ -1,0 +1,253 @@
+"""Trade-off checks S10-S12: statements about the costs and side effects of the second model
+version (ODD 7.9-7.13) that the first version could not produce.
+
+Each check has a reader of its table of ``experiments/validation.toml`` (validated by
+:mod:`sim.schema.validation`), the arms it simulates and a measurement that returns a
+:class:`sim.experiments.facts.Finding`, as the facts S1-S9 of :mod:`sim.experiments.facts` do.
+Every arm uses the same root seed (common random numbers), so the differences are paired
+replication by replication. The criteria are fixed here before any run; nothing is tuned to pass.
+
+- S10, coercion short of force emboldens a determined leadership (Wood, Kathman & Gent 2012;
+  Krain 2005): paired extra deaths of coercion without force over the same strategy without its
+  coercive instruments, larger under a determined than under a divided leadership.
+- S11, false alarms are costly (Mueller & Rauh 2022): deaths against the warning threshold have
+  an interior minimum, acting on every faint signal is not best.
+- S12, capacity is finite (ODD 7.13): acting in every state costs deaths in the focal state
+  against targeting it alone, more so than when the pools never bind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.concepts import INSTRUMENTS
+from sim.experiments.design import DesignPoint
+from sim.experiments.facts import (
+    Arm,
+    Finding,
+    Runs,
+    _fields,
+    _scenario,
+    _state,
+    _strategy,
+    _without_patrons,
+    state_with,
+    verdict,
+)
+from sim.experiments.measures import isolate, paired, part, parts_frame
+from sim.experiments.statistics import mean_ci
+from sim.parameters import BY_NAME
+from sim.scenario import StateSpec
+from sim.schema.validation import FactS10, FactS11, FactS12
+from sim.simulate import simulate
+from sim.strategy import Strategy
+
+CLAIMS = {
+    "S10": "coercion short of force raises deaths against a determined leadership, less so against a divided one",
+    "S11": "with costly false alarms, deaths against the warning threshold have an interior minimum",
+    "S12": "finite capacity: acting in every state costs deaths in the focal state against targeting it",
+}
+"""The trade-off checks of the second model version (issue 10), as they are stated before a run."""
+
+POOLS = ("peacekeeping_pool", "mediation_pool")
+"""The parameters of the finite capacity pools (ODD 7.13)."""
+
+
+def by_state(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
+    """A chunk measure: the outcomes with the per-state columns (``deaths[NAME]`` and so on)."""
+    return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks, by_state=True)
+
+
+# --- reading the file ------------------------------------------------------------------------
+
+
+def parse_s10(t: FactS10, typical: StateSpec, file: str | Path, where: str) -> dict:
+    scenario = _without_patrons(_scenario(t.scenario, file, f"{where}.scenario"))
+    spec = state_with(_state(scenario, t.state, file, f"{where}.state"), t.start, file, f"{where}.start")
+    return {"scenario": scenario.with_state(spec.name, **_fields(spec)), "state": spec.name,
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy"), "without": list(t.without)}  # fmt: skip
+
+
+def parse_s11(t: FactS11, typical: StateSpec, file: str | Path, where: str) -> dict:
+    return {"scenario": _scenario(t.scenario, file, f"{where}.scenario"),
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy"), "thresholds": list(t.thresholds),
+            "dear": t.dear_cry_wolf_cost}  # fmt: skip
+
+
+def parse_s12(t: FactS12, typical: StateSpec, file: str | Path, where: str) -> dict:
+    scenario = _scenario(t.scenario, file, f"{where}.scenario")
+    return {"scenario": scenario, "state": _state(scenario, t.state, file, f"{where}.state").name,
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy")}  # fmt: skip
+
+
+# --- S10: hollow threats -----------------------------------------------------------------------
+
+
+def without_coercion(strategy: Strategy) -> Strategy:
+    """``strategy`` with every coercive instrument (catalogue column ``coercive``) switched off."""
+    for ins in INSTRUMENTS:
+        if ins.coercive:
+            strategy = strategy.with_instrument(ins.name, enabled=False)
+    return strategy.replace(name=f"{strategy.name}-coercion")
+
+
+_LEADERSHIPS = ("determined", "divided")
+
+
+def arms_s10(c: dict) -> dict[str, Arm]:
+    """S10: coercion without force and the same without coercion, for either leadership (state alone)."""
+    coercion = c["strategy"]
+    for name in c["without"]:
+        coercion = coercion.with_instrument(name, enabled=False)
+    coercion = coercion.replace(name=f"{coercion.name}-{'-'.join(c['without'])}")
+    arms = {}
+    for leadership in _LEADERSHIPS:
+        scenario = isolate(c["scenario"].with_state(c["state"], leadership=leadership), [c["state"]])
+        arms[f"{leadership} coercion"] = Arm(scenario, coercion)
+        arms[f"{leadership} none"] = Arm(scenario, without_coercion(coercion))
+    return arms
+
+
+def measure_s10(c: dict, reps: int, runs: Runs) -> Finding:
+    """Paired extra deaths from coercion short of force, determined vs divided leadership."""
+    rows, extra = [], {}
+    for leadership in _LEADERSHIPS:
+        treated = runs[f"{leadership} coercion"]["deaths"].to_numpy(dtype=np.float64)
+        base = runs[f"{leadership} none"]["deaths"].to_numpy(dtype=np.float64)
+        rows.append(part(f"deaths without coercion, {leadership}", (*mean_ci(base), reps), "deaths"))
+        rows.append(part(f"deaths with coercion short of force, {leadership}", (*mean_ci(treated), reps), "deaths"))
+        extra[leadership] = treated - base
+        rows.append(part(f"extra deaths from coercion, {leadership}", paired(treated, base), "deaths"))
+    gap = paired(extra["determined"], extra["divided"])
+    rows.append(part("extra deaths from coercion, determined minus divided", gap, "deaths"))
+    determined = paired(extra["determined"], 0 * extra["determined"])
+    return Finding(
+        "S10",
+        f"paired extra deaths from coercion without {', '.join(c['without'])}, determined leadership "
+        f"({c['state']} alone, {c['strategy'].name})",
+        *determined,
+        verdict(determined[1] > 0, gap[1] > 0),
+        "extra deaths under determined leadership CI above 0, and determined minus divided CI above 0",
+        f"determined minus divided: {gap[0]:.3g} [{gap[1]:.3g}, {gap[2]:.3g}] deaths",
+        parts_frame(rows),
+    )
+
+
+# --- S11: the cost of false alarms ---------------------------------------------------------------
+
+
+def shifted(strategy: Strategy, by: float) -> Strategy:
+    """``strategy`` with every trigger moved by ``by`` (kept in [0, 1])."""
+    settings = tuple(s.__class__(s.enabled, min(max(s.trigger + by, 0.0), 1.0), s.delay, s.intensity)
+                     for s in strategy.settings)  # fmt: skip
+    return strategy.replace(settings=settings, name=f"{strategy.name}{by:+.2f}")
+
+
+def _threshold(scenario: Any) -> float:
+    return float(scenario.params.get("warning_threshold", BY_NAME["warning_threshold"].default))
+
+
+def arms_s11(c: dict) -> dict[str, Arm]:
+    """S11: per warning threshold (the strategy's triggers moved with it), default and dearer false alarms."""
+    scenario, base = c["scenario"], _threshold(c["scenario"])
+    arms = {}
+    for t in c["thresholds"]:
+        strategy = shifted(c["strategy"], t - base)
+        arms[f"threshold {t:g}"] = Arm(scenario.with_params(warning_threshold=t), strategy)
+        arms[f"threshold {t:g} dear"] = Arm(scenario.with_params(warning_threshold=t, cry_wolf_cost=c["dear"]),
+                                            strategy)  # fmt: skip
+    return arms
+
+
+def _curve(c: dict, reps: int, runs: Runs, suffix: str, label: str) -> tuple[list[dict], dict]:
+    """Rows of one deaths-against-threshold curve and its interior-minimum comparisons."""
+    thresholds = c["thresholds"]
+    deaths = {t: runs[f"threshold {t:g}{suffix}"]["deaths"].to_numpy(dtype=np.float64) for t in thresholds}
+    rows = [part(f"deaths, warning threshold {t:g}, {label}", (*mean_ci(deaths[t]), reps), "deaths")
+            for t in thresholds]  # fmt: skip
+    rows.append(part(f"false alarms per run, warning threshold {thresholds[0]:g}, {label}",
+                     (*mean_ci(runs[f"threshold {thresholds[0]:g}{suffix}"]["false_alarms"].to_numpy(
+                         dtype=np.float64)), reps)))  # fmt: skip
+    inner = thresholds[1:-1]
+    best = min(inner, key=lambda t: deaths[t].mean())
+    low = paired(deaths[thresholds[0]], deaths[best])
+    high = paired(deaths[thresholds[-1]], deaths[best])
+    rows.append(part(f"deaths at threshold {thresholds[0]:g} minus at {best:g} (best interior), {label}", low,
+                     "deaths"))  # fmt: skip
+    rows.append(part(f"deaths at threshold {thresholds[-1]:g} minus at {best:g} (best interior), {label}", high,
+                     "deaths"))  # fmt: skip
+    lowest = min(thresholds, key=lambda t: deaths[t].mean())
+    return rows, {"best": best, "low": low, "high": high, "lowest": lowest}
+
+
+def measure_s11(c: dict, reps: int, runs: Runs) -> Finding:
+    """Deaths against the warning threshold: is the lowest threshold worse than an interior one?"""
+    cost = c["scenario"].params.get("cry_wolf_cost", BY_NAME["cry_wolf_cost"].default)
+    rows, curve = _curve(c, reps, runs, "", f"cry_wolf_cost {cost:g}")
+    dear_rows, dear = _curve(c, reps, runs, " dear", f"cry_wolf_cost {c['dear']:g}")
+    low, high = curve["low"], curve["high"]
+    first, last = c["thresholds"][0], c["thresholds"][-1]
+    return Finding(
+        "S11",
+        f"paired extra deaths at warning threshold {first:g} over the best interior threshold "
+        f"({c['scenario'].name}, {c['strategy'].name}, triggers moved with the threshold)",
+        *low,
+        verdict(low[1] > 0, high[1] > 0),
+        f"deaths at the lowest threshold ({first:g}) minus at the interior threshold with the fewest deaths CI "
+        f"above 0, and at the highest ({last:g}) minus at it CI above 0",
+        f"fewest mean deaths at threshold {curve['lowest']:g} (cry_wolf_cost {c['dear']:g}: at {dear['lowest']:g})",
+        parts_frame(rows + dear_rows),
+    )
+
+
+# --- S12: finite capacity ------------------------------------------------------------------------
+
+
+def arms_s12(c: dict) -> dict[str, Arm]:
+    """S12: the strategy targeted at the focal state and in every state, with the pools and without."""
+    unbounded = c["scenario"].with_params(**{name: BY_NAME[name].off for name in POOLS})
+    arms = {}
+    for label, scenario in (("pools", c["scenario"]), ("no pools", unbounded)):
+        arms[f"{label} targeted"] = Arm(scenario, c["strategy"].replace(targets=(c["state"],)), by_state)
+        arms[f"{label} everywhere"] = Arm(scenario, c["strategy"].replace(targets=()), by_state)
+    return arms
+
+
+def measure_s12(c: dict, reps: int, runs: Runs) -> Finding:
+    """Paired extra deaths in the focal state from acting in every state, with and without finite pools."""
+    column, rows, extra = f"deaths[{c['state']}]", [], {}
+    for label in ("pools", "no pools"):
+        targeted = runs[f"{label} targeted"][column].to_numpy(dtype=np.float64)
+        everywhere = runs[f"{label} everywhere"][column].to_numpy(dtype=np.float64)
+        rows.append(part(f"deaths in {c['state']}, targeted, {label}", (*mean_ci(targeted), reps), "deaths"))
+        rows.append(part(f"deaths in {c['state']}, every state, {label}", (*mean_ci(everywhere), reps), "deaths"))
+        extra[label] = everywhere - targeted
+        rows.append(part(f"extra deaths in {c['state']} from acting everywhere, {label}",
+                         paired(everywhere, targeted), "deaths"))  # fmt: skip
+        shortfall = runs[f"{label} everywhere"]["capacity_shortfall"].to_numpy(dtype=np.float64)
+        rows.append(part(f"capacity shortfall per run, every state, {label}", (*mean_ci(shortfall), reps),
+                         "dose-weeks"))  # fmt: skip
+    gap = paired(extra["pools"], extra["no pools"])
+    rows.append(part("extra deaths from acting everywhere, pools minus no pools", gap, "deaths"))
+    main = paired(extra["pools"], 0 * extra["pools"])
+    return Finding(
+        "S12",
+        f"paired extra deaths in {c['state']} from acting in every state rather than targeting it "
+        f"({c['scenario'].name}, {c['strategy'].name})",
+        *main,
+        verdict(main[1] > 0, gap[1] > 0),
+        "extra deaths in the focal state CI above 0, and the extra with the pools minus without CI above 0",
+        f"pools minus no pools: {gap[0]:.3g} [{gap[1]:.3g}, {gap[2]:.3g}] deaths",
+        parts_frame(rows),
+    )
+
+
+FACTS = {"S10": (parse_s10, measure_s10), "S11": (parse_s11, measure_s11), "S12": (parse_s12, measure_s12)}
+"""Per check: the parser of its table in the validation file and its measurement."""
+
+ARMS = {"S10": arms_s10, "S11": arms_s11, "S12": arms_s12}
+"""Per check: the arms its measurement needs, by label."""
