@@ -126,6 +126,7 @@ class Instrument:
     coercive: bool = False  # pressure on the perpetrator without protecting anyone
     sanction: bool = False  # a sanction or embargo: an economic cost to the country
     weaker: str = ""  # the measure a draft is watered down to under a veto threat ("" none)
+    article_4h: bool = False  # needs a regional body with the right of Article 4(h) (AU Constitutive Act)
 
 
 _I, _II, _III = Pillar.I, Pillar.II, Pillar.III
@@ -139,7 +140,7 @@ _S, _R, _C, _J, _CS = (
 
 # name, pillar, actor, council, consent, assembly,
 #   relief, capacity, protection, deterrence, information, cost, veto_base, description,
-#   intrusive, coercive, sanction, weaker
+#   intrusive, coercive, sanction, weaker, article_4h
 INSTRUMENTS: tuple[Instrument, ...] = tuple(
     Instrument(*row)
     for row in (
@@ -196,11 +197,18 @@ INSTRUMENTS: tuple[Instrument, ...] = tuple(
          0.001, 0.000, 0.00, 0.05, 0.0, 0.05, 0.0,
          "civil-society campaign to withdraw foreign investment",
          0.3, True, True, ""),
+        ("regional_intervention", _III, _R, False, False, False,
+         0.006, 0.000, 1.20, 0.10, 0.1, 19.0, 0.0,
+         "intervention by a regional body under Article 4(h) of the AU Constitutive Act, without the Council",
+         1.0, False, False, "", True),
     )
 )  # fmt: skip
 
 INSTRUMENT_NAMES: tuple[str, ...] = tuple(i.name for i in INSTRUMENTS)
 N_INSTRUMENTS = len(INSTRUMENTS)
+NAMED_ONLY: tuple[str, ...] = tuple(i.name for i in INSTRUMENTS if i.article_4h)
+"""Instruments a strategy uses only if it names them: a ``[pillarN]`` table never enables them
+(an intervention under Article 4(h) is never part of a pillar's blanket setting)."""
 
 
 class Col(IntEnum):
@@ -222,6 +230,7 @@ class Col(IntEnum):
     COERCIVE = 13
     SANCTION = 14
     WEAKER = 15
+    ARTICLE_4H = 16
 
 
 class Strat(IntEnum):
@@ -241,7 +250,7 @@ def instrument_table() -> np.ndarray:
             int(ins.pillar), int(ins.actor), ins.council, ins.consent, ins.assembly,
             ins.relief, ins.capacity, ins.protection, ins.deterrence, ins.information,
             ins.cost, ins.veto_base, ins.intrusive, ins.coercive, ins.sanction,
-            INSTRUMENT_NAMES.index(ins.weaker) if ins.weaker else -1,
+            INSTRUMENT_NAMES.index(ins.weaker) if ins.weaker else -1, ins.article_4h,
         )  # fmt: skip
     return table
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.concepts import INSTRUMENT_NAMES, Crime, Leadership, Phase, Stance
 from sim.config import InputError, read_toml, resolve
-from sim.deciders import delivery_capacity
+from sim.deciders import delivery_capacity, most_capable_body
 from sim.parameters import P, default_vector
 from sim.schema.rules import FieldError, rule_of, validate
 from sim.schema.scenario import (
@@ -105,11 +105,13 @@ class EventSpec:
     value: str | float | None = None
     intensity: float = 0.0
     note: str = ""
+    interest: float = 0.0
 
     def row(self) -> list[float]:
         """The event as a row of ``Region.events`` (columns in :class:`sim.state.EventCol` order)."""
         value: float = 0.0
         instrument = -1
+        member = -1
         if self.kind == "leadership":
             value = int(Leadership[str(self.value).upper()])
         elif self.kind in ("risk_gained", "risk_lost"):
@@ -119,7 +121,10 @@ class EventSpec:
         elif self.kind == "measure":
             instrument = INSTRUMENT_NAMES.index(str(self.value))
             value = self.intensity
-        return [self.week, EVENT_KINDS.index(self.kind), value, instrument]
+        elif self.kind == "patron":
+            member = PATRONS.index(str(self.value))
+            value = self.interest
+        return [self.week, EVENT_KINDS.index(self.kind), value, instrument, member]
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class BodySpec:
     members: tuple[str, ...]
     council_seats: int = 0
     stance: str = "manifest_failure"
+    article_4h: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +218,8 @@ class Scenario:
             record["civil_society"] = s.civil_society
             record["risk"] = [f in s.risk_factors for f in RISK_FACTORS]
             record["body_capacity"] = delivery_capacity(s.name, self.bodies, p[P.UN_DELIVERY_CAPACITY])
+            home = most_capable_body(s.name, self.bodies)
+            record["article_4h"] = home >= 0 and self.bodies[home].article_4h
             record["degree"] = len(linked[i])
             record["neighbours"][: len(linked[i])] = sorted(linked[i])
             record["military_end"] = s.military_end
@@ -269,7 +277,8 @@ def event_spec(table: EventTable) -> EventSpec:
     """The :class:`EventSpec` of a validated ``[[events]]`` table."""
     field_name = EVENT_FIELD.get(table.kind)
     value = getattr(table, field_name) if field_name else None
-    return EventSpec(table.week, table.state, table.kind, value, table.intensity, table.note)
+    interest = table.interest if table.interest is not None else 0.0
+    return EventSpec(table.week, table.state, table.kind, value, table.intensity, table.note, interest)
 
 
 def parse_state(data: object, file: str | Path, where: str) -> StateSpec:

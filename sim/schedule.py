@@ -163,7 +163,7 @@ def proposals(
     votes: np.ndarray,
 ) -> None:
     """Stage 6: every decider, one after the other, on each pair it decides."""
-    propose_portfolio(pairs, runs, week, w, p, strategy, table)
+    propose_portfolio(pairs, runs, week, region, w, p, strategy, table)
 
 
 @rule

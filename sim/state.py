@@ -39,6 +39,7 @@ class EventCol(IntEnum):
     KIND = 1
     VALUE = 2
     INSTRUMENT = 3
+    MEMBER = 4
 
 
 REGION_FIELDS = (
@@ -69,6 +70,8 @@ REGION_FIELDS = (
     ("patrons", np.float64, (N_P5,), "interest of each P5 member (concepts.P5 order) as the state's patron, 0..1"),
     ("penholder", np.int64, (), "index in concepts.P5 of the member that holds the pen on the state, or -1"),
     ("bloc", np.int64, (COUNCIL_SEATS - N_P5,), "Stance code of the body each elected seat follows, or -1"),
+    # --- actors that adapt (issue 10) ---
+    ("article_4h", np.int64, (), "1 if the body that decides the state's regional instruments holds Article 4(h)"),
 )
 
 WORLD_FIELDS = (

@@ -4,7 +4,9 @@ A strategy file has a ``[strategy]`` table (name, description, ``veto_restraint`
 ``uniting_for_peace``), optional ``[pillar1]``/``[pillar2]``/``[pillar3]`` tables that set all of a
 pillar's instruments at once, and ``[instruments.NAME]`` tables that set one instrument. Triggers
 are thresholds on *perceived* risk (the early-warning signal), never on true tension. There is
-no fixed sequence of pillars: each instrument fires on its own trigger.
+no fixed sequence of pillars: each instrument fires on its own trigger. A pillar table gives
+the instruments of :data:`sim.concepts.NAMED_ONLY` (``regional_intervention``) its trigger, delay
+and intensity but does not enable them: only their own ``[instruments.NAME]`` table does.
 
 A preset may be named with suffixes: ``early_prevention+veto_restraint`` or
 ``reactive_coercion+uniting_for_peace``.
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, N_P5, Pillar, Strat
+from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, N_P5, NAMED_ONLY, Pillar, Strat
 from sim.config import InputError, read_toml, resolve, shipped
 from sim.limits import MAX_DELAY  # noqa: F401  (re-exported: sim.view and facts import it from here)
 from sim.parameters import STRATEGY_SWITCHES, P
@@ -66,9 +68,13 @@ class Strategy:
         return self.replace(settings=tuple(settings))
 
     def with_pillar(self, pillar: int, **changes: object) -> Strategy:
-        """A copy in which every instrument of ``pillar`` (1, 2 or 3) has some settings changed."""
+        """A copy in which every instrument of ``pillar`` (1, 2 or 3) has some settings changed;
+        ``enabled`` is left alone for the instruments of :data:`~sim.concepts.NAMED_ONLY`."""
+        named_only = {key: value for key, value in changes.items() if key != "enabled"}
         settings = tuple(
-            dataclasses.replace(s, **changes) if INSTRUMENTS[k].pillar == pillar else s
+            dataclasses.replace(s, **(named_only if INSTRUMENT_NAMES[k] in NAMED_ONLY else changes))
+            if INSTRUMENTS[k].pillar == pillar
+            else s
             for k, s in enumerate(self.settings)
         )
         return self.replace(settings=settings)
@@ -121,7 +127,8 @@ def parse_strategy(data: dict, file: str | Path) -> Strategy:
             pillar_setting = _setting(table, Setting())
             for k, ins in enumerate(INSTRUMENTS):
                 if ins.pillar == pillar:
-                    settings[k] = pillar_setting
+                    named_only = ins.name in NAMED_ONLY
+                    settings[k] = dataclasses.replace(pillar_setting, enabled=False) if named_only else pillar_setting
     for k, name in enumerate(INSTRUMENT_NAMES):
         table = getattr(checked.instruments, name)
         if table is not None:

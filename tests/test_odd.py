@@ -75,6 +75,7 @@ def instrument_row(ins: Instrument) -> str:
         _yes(ins.coercive),
         _yes(ins.sanction),
         f"`{ins.weaker}`" if ins.weaker else "",
+        _yes(ins.article_4h),
     )
 
 

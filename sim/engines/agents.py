@@ -78,7 +78,7 @@ class Decider(mesa.Agent):
     def propose(self) -> None:
         """Stage 6: table, start, re-table or stand down each pair of the portfolio."""
         m = self.model
-        propose_portfolio(m.deciders.pairs, self._runs, m.week, m.world, m.params, m.strategy, m.table)
+        propose_portfolio(m.deciders.pairs, self._runs, m.week, m.region, m.world, m.params, m.strategy, m.table)
 
 
 class StateAgent(Decider, FixedAgent):

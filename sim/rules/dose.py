@@ -12,12 +12,12 @@ from sim.concepts import INSTRUMENT_NAMES, N_INSTRUMENTS, Actor, Col, Strat
 from sim.jit import rule
 from sim.state import Region, World
 
-FORCE_NAMES = ("preventive_deployment", "chapter7_force", "chapter8_regional")
+FORCE_NAMES = ("preventive_deployment", "chapter7_force", "chapter8_regional", "regional_intervention")
 """Forces that protect: the credible force a determined perpetrator weighs."""
-INTERVENTION_NAMES = ("chapter7_force", "chapter8_regional")
+INTERVENTION_NAMES = ("chapter7_force", "chapter8_regional", "regional_intervention")
 """Forces deployed without the host's consent: the outside intervention a rebel group can count on."""
 POOLS = (
-    ("preventive_deployment", "rapid_civilian_police", "chapter7_force", "chapter8_regional"),
+    ("preventive_deployment", "rapid_civilian_police", "chapter7_force", "chapter8_regional", "regional_intervention"),
     ("mediation",),
 )
 """Instruments that draw on the region's peacekeeping pool (0) and mediation pool (1)."""

@@ -5,9 +5,10 @@ A measure in force (``[[measures]]``) is an instrument active from week 0 at its
 (:mod:`sim.rules.response`): it stands down when the state is stable and the strategy does not
 trigger it, and it ends or changes when an event says so. A scheduled event (``[[events]]``)
 changes, at the start of its week, a fact of its state: the leadership, a risk factor, salience,
-tension, a measure's intensity, or ends the episode in atrocity by the perpetrator's military
-defeat or victory. Events change the region records, so each replication starts from a fresh
-copy of them (:mod:`sim.engines.kernel`); the strategy does not change a measure in force.
+tension, a measure's intensity, a permanent member's interest as its patron, or ends the episode
+in atrocity by the perpetrator's military defeat or victory. Events change the region records, so
+each replication starts from a fresh copy of them (:mod:`sim.engines.kernel`); the strategy does
+not change a measure in force.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Event(IntEnum):
     TENSION = 4  # a shock added to tension (result kept in 0..1)
     MEASURE = 5  # the measure's new intensity (0: it ends); EventCol.INSTRUMENT names it
     MILITARY_END = 6  # an episode in atrocity ends by the perpetrator's military defeat or victory
+    PATRON = 7  # the member's new interest as the state's patron (0: no longer one); EventCol.MEMBER names it
 
 
 @rule
@@ -85,5 +87,7 @@ def undergo_events(i: int, week: int, region: Region, w: World, p: np.ndarray) -
             w[i].tension = min(max(w[i].tension + value, 0.0), 1.0)
         elif kind == Event.MEASURE:
             set_measure(i, int(s.events[e, EventCol.INSTRUMENT]), value, w)
+        elif kind == Event.PATRON:
+            s.patrons[int(s.events[e, EventCol.MEMBER])] = value
         else:
             end_militarily(i, w)

@@ -75,12 +75,15 @@ def _triggered(i: int, k: int, w: World, strategy: np.ndarray, table: np.ndarray
 
 
 @rule
-def propose(i: int, k: int, week: int, w: World, p: np.ndarray, strategy: np.ndarray, table: np.ndarray) -> None:
+def propose(
+    i: int, k: int, week: int, region: Region, w: World, p: np.ndarray, strategy: np.ndarray, table: np.ndarray
+) -> None:
     """The deciding actor's week for instrument ``k`` on state ``i`` (stage 6).
 
     Stand down an active instrument; table a triggered idle one (a Council draft only once the
-    Joint Office has warned); when a wait ends, make a blocked pair idle again, take up an
-    Assembly recommendation, or start an instrument that needs neither a vote nor consent.
+    Joint Office has warned; an intervention under Article 4(h) only if the state's body holds
+    that right); when a wait ends, make a blocked pair idle again, take up an Assembly
+    recommendation, or start an instrument that needs neither a vote nor consent.
     """
     status = w[i].status[k]
     if status == Status.ACTIVE:
@@ -91,7 +94,8 @@ def propose(i: int, k: int, week: int, w: World, p: np.ndarray, strategy: np.nda
             w[i].intensity[k] = STRATEGY_INTENSITY
     elif status == Status.IDLE:
         council = table[k, Col.COUNCIL] > 0
-        if _triggered(i, k, w, strategy, table) and (not council or w[i].warned_week >= 0):
+        allowed = table[k, Col.ARTICLE_4H] == 0 or region[i].article_4h > 0
+        if allowed and _triggered(i, k, w, strategy, table) and (not council or w[i].warned_week >= 0):
             w[i].status[k] = Status.PENDING
             w[i].busy += 1
             w[i].pending += 1
@@ -125,6 +129,7 @@ def propose_portfolio(
     pairs: np.ndarray,
     runs: np.ndarray,
     week: int,
+    region: Region,
     w: World,
     p: np.ndarray,
     strategy: np.ndarray,
@@ -140,7 +145,7 @@ def propose_portfolio(
         i = runs[r, 0]
         if w[i].busy > 0 or w[i].perceived >= low:
             for row in range(runs[r, 1], runs[r, 2]):
-                propose(i, pairs[row, 1], week, w, p, strategy, table)
+                propose(i, pairs[row, 1], week, region, w, p, strategy, table)
 
 
 @rule

@@ -12,6 +12,7 @@ from sim.parameters import PARAMETERS, STRATEGY_SWITCHES, Param
 from sim.schema.rules import (
     VERSION,
     VERSION_TEXT,
+    Boolean,
     Choice,
     Doc,
     FieldError,
@@ -120,6 +121,13 @@ class BodyTable(Table):
         "manifest_failure",
         description="how those seats vote: `manifest_failure` yes once failure is manifest (perceived risk at "
         "least `manifest_failure`), before that freely; `support` always yes; `oppose` always no",
+    )
+    article_4h: Annotated[bool, Boolean()] = Field(
+        False,
+        description="the body may intervene in a member state in respect of war crimes, genocide and crimes "
+        "against humanity by its own decision, without the Council (Article 4(h) of the AU Constitutive Act, "
+        "never invoked so far); lets a strategy that names `regional_intervention` use it for the member states "
+        "of which the body is the most capable body",
     )
 
 
@@ -245,7 +253,7 @@ class MeasureTable(Table):
         return self
 
 
-EVENT_KINDS = ("leadership", "risk_gained", "risk_lost", "salience", "tension", "measure", "military_end")
+EVENT_KINDS = ("leadership", "risk_gained", "risk_lost", "salience", "tension", "measure", "military_end", "patron")
 """Kinds of ``[[events]]``, in the order of :class:`sim.rules.events.Event`."""
 
 EVENT_FIELD = {
@@ -255,6 +263,7 @@ EVENT_FIELD = {
     "salience": "salience",
     "tension": "tension",
     "measure": "instrument",
+    "patron": "member",
 }
 """The field each kind of event needs."""
 
@@ -267,7 +276,8 @@ class EventTable(Table):
     kind: Annotated[str, Choice(EVENT_KINDS)] = Field(
         description="`leadership` (a new leadership: election, coup), `risk_gained` / `risk_lost` (a risk factor), "
         "`salience` (international attention), `tension` (a shock added to tension), `measure` (an instrument's "
-        "intensity changed, 0 ends it), `military_end` (an episode in atrocity ends by military defeat or victory)"
+        "intensity changed, 0 ends it), `military_end` (an episode in atrocity ends by military defeat or victory), "
+        "`patron` (a permanent member takes a new interest in the state as its patron, 0: it is no longer one)"
     )
     leadership: Annotated[str | None, Choice(tuple(names(Leadership))), Doc(default="none")] = Field(
         None, description="the new leadership (kind `leadership`)"
@@ -287,12 +297,18 @@ class EventTable(Table):
     intensity: Annotated[float, Number(0, 1)] = Field(
         0.0, description="the instrument's new intensity, 0 to end it (kind `measure`)"
     )
+    member: Annotated[str | None, Choice(PATRONS), Doc(default="none")] = Field(
+        None, description="the permanent member (kind `patron`)"
+    )
+    interest: Annotated[float | None, Number(0, 1), Doc(default="none")] = Field(
+        None, description="the member's new interest in the state as its patron, 0 to end it (kind `patron`)"
+    )
     note: Annotated[str, Text()] = Field("", description="free text, e.g. what happened and its source")
 
     @model_validator(mode="after")
     def _what_changes(self) -> EventTable:
         needed = EVENT_FIELD.get(self.kind)
-        for name in ("leadership", "risk_factor", "salience", "tension", "instrument"):
+        for name in ("leadership", "risk_factor", "salience", "tension", "instrument", "member"):
             given = getattr(self, name) is not None
             if given and name != needed:
                 raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", (name,))
@@ -300,6 +316,10 @@ class EventTable(Table):
                 raise FieldError(f"missing for a {self.kind!r} event", _EVENT_FIELD_ALLOWED[name], (name,))
         if self.intensity != 0.0 and self.kind != "measure":
             raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", ("intensity",))
+        if self.interest is None and self.kind == "patron":
+            raise FieldError("missing for a 'patron' event", "0 to 1", ("interest",))
+        if self.interest is not None and self.kind != "patron":
+            raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", ("interest",))
         return self
 
 
@@ -309,6 +329,7 @@ _EVENT_FIELD_ALLOWED = {
     "salience": "0 to 1",
     "tension": "-1 to 1",
     "instrument": ", ".join(INSTRUMENT_NAMES),
+    "member": ", ".join(PATRONS),
 }
 
 

@@ -32,6 +32,8 @@ ACTION = {
     "chapter7_force": "the Security Council authorises the use of force in {state} under Chapter VII",
     "chapter8_regional": "the Security Council authorises {actor} to act in {state} under Chapter VIII",
     "divestment_campaign": "civil society starts a campaign to withdraw foreign investment from {state}",
+    "regional_intervention": "{actor} intervenes in {state} under Article 4(h) of its Constitutive Act, "
+    "without a Security Council resolution",
 }
 """What happens when an instrument takes effect, by instrument name (see :func:`action`)."""
 
@@ -51,6 +53,7 @@ SUBJECT = {
     "chapter7_force": "the use of force under Chapter VII",
     "chapter8_regional": "regional action under Chapter VIII",
     "divestment_campaign": "the divestment campaign",
+    "regional_intervention": "an intervention under Article 4(h)",
 }
 """A short noun phrase for each instrument, by instrument name (see :func:`subject`)."""
 

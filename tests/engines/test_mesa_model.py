@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import sim
-from sim.concepts import Phase
+from sim.concepts import N_INSTRUMENTS, Phase
 from sim.engines.agents import CivilSociety, JointOffice, RegionalOrganisation, SecurityCouncil, StateAgent
 from sim.engines.mesa_model import R2PModel
 
@@ -17,7 +17,8 @@ def test_every_actor_is_an_agent(fragile_region: sim.Scenario) -> None:
     assert counts[RegionalOrganisation] == 2
     assert counts[SecurityCouncil] == counts[JointOffice] == counts[CivilSociety] == 1
     decided = sorted(pair for agent in model.agents for pair in map(tuple, agent.portfolio))
-    assert decided == sorted((i, k) for i in range(12) for k in range(15)), "each pair has exactly one decider"
+    expected = sorted((i, k) for i in range(12) for k in range(N_INSTRUMENTS))
+    assert decided == expected, "each pair has exactly one decider"
 
 
 def test_states_sit_on_the_border_network(fragile_region: sim.Scenario) -> None:
