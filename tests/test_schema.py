@@ -29,14 +29,14 @@ from sim.schema.__main__ import schema_text
 from sim.schema.registry import ENTRIES, FAMILIES, STATE_FIELDS, lookup
 from sim.strategy import parse_strategy
 
+EXPERIMENT_FILES = sorted((REPO_ROOT / "experiments").glob("*.toml"))
+KIND_OF = {p: next(k for k in ("sensitivity", "validation", "calibration", "experiment")
+                   if k in tomllib.loads(p.read_text())) for p in EXPERIMENT_FILES}  # its top-level table
 SHIPPED = {
     "scenario": sorted((REPO_ROOT / "scenarios").glob("*.toml")),
     "strategy": sorted((REPO_ROOT / "strategies").rglob("*.toml")),
-    "experiment": [p for p in sorted((REPO_ROOT / "experiments").glob("*.toml"))
-                   if p.stem not in ("sensitivity", "validation", "calibration")],
-    "sensitivity": [REPO_ROOT / "experiments" / "sensitivity.toml"],
-    "validation": [REPO_ROOT / "experiments" / "validation.toml"],
-    "calibration": [REPO_ROOT / "experiments" / "calibration.toml"],
+    **{kind: [p for p in EXPERIMENT_FILES if KIND_OF[p] == kind]
+       for kind in ("experiment", "sensitivity", "validation", "calibration")},
 }  # fmt: skip
 PARSE = {
     "scenario": parse_scenario,
