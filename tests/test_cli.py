@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -157,3 +158,13 @@ def test_bad_set_gives_one_line(value: str, expected: str, capsys: pytest.Captur
     assert main(["run", "fragile_region", "--reps", "5", "--set", value]) == 2
     err = capsys.readouterr().err
     assert expected in err and err.count("\n") == 1
+
+
+def test_plain_r2p_prints_the_help_and_version_names_the_release(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: r2p") and "sweep" in out and "compare" in out
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"r2p {metadata.version('r2p-sim')}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from sim.cli import calibrate, compare, listing, plot, run, schema, sensitivity, sweep, validate, view
 from sim.cli.arguments import Parser
@@ -21,7 +22,8 @@ _Parser = Parser  # the name the subcommand tests build their parsers with
 def build_parser() -> argparse.ArgumentParser:
     """The ``r2p`` argument parser."""
     parser = Parser(prog="r2p", description="Simulate atrocity escalation and R2P responses.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"r2p {metadata.version('r2p-sim')}")
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
     for command in (run, sweep, compare, sensitivity, plot, validate, calibrate, view):
         command.add_parser(commands)
     listing.add_parsers(commands)
@@ -30,8 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``r2p`` command."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``r2p`` command (plain ``r2p`` prints the help)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
         args.handler(args)
     except InputError as error:
