@@ -30,8 +30,10 @@ from sim.schema.registry import ENTRIES, FAMILIES, STATE_FIELDS, lookup
 from sim.strategy import parse_strategy
 
 EXPERIMENT_FILES = sorted((REPO_ROOT / "experiments").glob("*.toml"))
-KIND_OF = {p: next(k for k in ("sensitivity", "validation", "calibration", "experiment")
-                   if k in tomllib.loads(p.read_text())) for p in EXPERIMENT_FILES}  # its top-level table
+KIND_OF = {
+    p: next(k for k in ("sensitivity", "validation", "calibration", "experiment") if k in tomllib.loads(p.read_text()))
+    for p in EXPERIMENT_FILES
+}  # its top-level table
 SHIPPED = {
     "scenario": sorted((REPO_ROOT / "scenarios").glob("*.toml")),
     "strategy": sorted((REPO_ROOT / "strategies").rglob("*.toml")),

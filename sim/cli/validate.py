@@ -1,5 +1,5 @@
 """``r2p validate [FILE] [--only S10,S11]``: measure the stylised facts S1-S9 and the trade-off checks
-S10-S12 (or some of them) and write ``docs/validation.md``."""
+S10-S13 (or some of them) and write ``docs/validation.md``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sim.schema.validation import MIN_REPS
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``validate`` subcommand to the ``r2p`` subparsers."""
-    text = "measure the stylised facts S1-S9 and trade-off checks S10-S12 and write a validation report"
+    text = "measure the stylised facts S1-S9 and trade-off checks S10-S13 and write a validation report"
     parser = add_report_command(commands, "validate", "validation", text, MIN_REPS)
     parser.add_argument("--only", type=facts_argument, default=(),
                         help="comma-separated facts to measure, e.g. S10,S11,S12 (default: all)")  # fmt: skip

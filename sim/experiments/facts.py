@@ -80,7 +80,7 @@ class Finding:
 
     @property
     def claim(self) -> str:
-        """The fact as DESIGN.md states it (S10-S12: as :mod:`sim.experiments.trade_offs` does)."""
+        """The fact as DESIGN.md states it (S10-S13: as :mod:`sim.experiments.trade_offs` does)."""
         from sim.experiments.trade_offs import CLAIMS as TRADE_OFFS  # that module imports this one
 
         return {**CLAIMS, **TRADE_OFFS}[self.fact]

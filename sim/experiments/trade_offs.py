@@ -1,5 +1,5 @@
-"""Trade-off checks S10-S12: statements about the costs and side effects of the second model
-version (ODD 7.9-7.13) that the first version could not produce.
+"""Trade-off checks S10-S13: statements about the costs, side effects and Council politics of the
+second model version (ODD 7.9-7.15) that the first version could not produce.
 
 Each check has a reader of its table of ``experiments/validation.toml`` (validated by
 :mod:`sim.schema.validation`), the arms it simulates and a measurement that returns a
@@ -12,7 +12,9 @@ replication by replication. The criteria are fixed here before any run; nothing 
   coercive instruments, larger under a determined than under a divided leadership.
 - S11, false alarms are costly (Mueller & Rauh 2022): deaths against the warning threshold have
   an interior minimum, acting on every faint signal is not best.
-- S12, capacity is finite (ODD 7.13): acting in every state costs deaths in the focal state
+- S12, two patrons (ODD 7.15): with two P5 patrons, veto restraint by one of them is not enough:
+  paired extra deaths with restraint by one patron over restraint by all five, and vetoes left.
+- S13, capacity is finite (ODD 7.13): acting in every state costs deaths in the focal state
   against targeting it alone, more so than when the pools never bind.
 """
 
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.concepts import INSTRUMENTS
+from sim.config import InputError
 from sim.experiments.design import DesignPoint
 from sim.experiments.facts import (
     Arm,
@@ -42,14 +45,15 @@ from sim.experiments.measures import isolate, paired, part, parts_frame
 from sim.experiments.statistics import mean_ci
 from sim.parameters import BY_NAME
 from sim.scenario import StateSpec
-from sim.schema.validation import FactS10, FactS11, FactS12
+from sim.schema.validation import FactS10, FactS11, FactS12, FactS13
 from sim.simulate import simulate
 from sim.strategy import Strategy
 
 CLAIMS = {
     "S10": "coercion short of force raises deaths against a determined leadership, less so against a divided one",
     "S11": "with costly false alarms, deaths against the warning threshold have an interior minimum",
-    "S12": "finite capacity: acting in every state costs deaths in the focal state against targeting it",
+    "S12": "with two P5 patrons, veto restraint by one of them is not enough",
+    "S13": "finite capacity: acting in every state costs deaths in the focal state against targeting it",
 }
 """The trade-off checks of the second model version (issue 10), as they are stated before a run."""
 
@@ -79,6 +83,19 @@ def parse_s11(t: FactS11, typical: StateSpec, file: str | Path, where: str) -> d
 
 
 def parse_s12(t: FactS12, typical: StateSpec, file: str | Path, where: str) -> dict:
+    scenario = _scenario(t.scenario, file, f"{where}.scenario")
+    state = _state(scenario, t.state, file, f"{where}.state")
+    patrons = [name for name, interest in state.interests().items() if interest > 0]
+    if len(patrons) < 2:
+        raise InputError(file, f"{where}.state", f"{t.state} has patrons {', '.join(patrons) or 'none'}",
+                         "a state with two or more patrons")  # fmt: skip
+    if t.restrained not in patrons:
+        raise InputError(file, f"{where}.restrained", f"{t.restrained!r} is no patron of {t.state}", ", ".join(patrons))
+    return {"scenario": scenario, "state": state.name, "strategy": _strategy(t.strategy, file, f"{where}.strategy"),
+            "restrained": t.restrained}  # fmt: skip
+
+
+def parse_s13(t: FactS13, typical: StateSpec, file: str | Path, where: str) -> dict:
     scenario = _scenario(t.scenario, file, f"{where}.scenario")
     return {"scenario": scenario, "state": _state(scenario, t.state, file, f"{where}.state").name,
             "strategy": _strategy(t.strategy, file, f"{where}.strategy")}  # fmt: skip
@@ -204,11 +221,47 @@ def measure_s11(c: dict, reps: int, runs: Runs) -> Finding:
     )
 
 
-# --- S12: finite capacity ------------------------------------------------------------------------
+# --- S12: two patrons --------------------------------------------------------------------------
 
 
 def arms_s12(c: dict) -> dict[str, Arm]:
-    """S12: the strategy targeted at the focal state and in every state, with the pools and without."""
+    """S12: the strategy with no veto restraint, restraint by one patron, and by all five members."""
+    strategy = c["strategy"]
+    return {label: Arm(c["scenario"], strategy.replace(veto_restraint=restraint, name=f"{strategy.name}-{label}"))
+            for label, restraint in (("none", False), ("one", (c["restrained"],)), ("all", True))}  # fmt: skip
+
+
+def measure_s12(c: dict, reps: int, runs: Runs) -> Finding:
+    """Paired extra deaths with restraint by one patron against restraint by all, and the vetoes left."""
+    deaths = {label: runs[label]["deaths"].to_numpy(dtype=np.float64) for label in ("none", "one", "all")}
+    vetoes = {label: runs[label]["vetoes"].to_numpy(dtype=np.float64) for label in ("none", "one", "all")}
+    rows = []
+    for label, what in (("none", "no restraint"), ("one", f"restraint by {c['restrained']} only"),
+                        ("all", "restraint by all P5")):  # fmt: skip
+        rows.append(part(f"deaths, {what}", (*mean_ci(deaths[label]), reps), "deaths"))
+        rows.append(part(f"vetoes per run, {what}", (*mean_ci(vetoes[label]), reps), "vetoes"))
+    saved = paired(deaths["none"], deaths["one"])
+    rows.append(part(f"deaths saved by restraint of {c['restrained']} only", saved, "deaths"))
+    main = paired(deaths["one"], deaths["all"])
+    rows.append(part("extra deaths, restraint by one patron minus by all", main, "deaths"))
+    left = mean_ci(vetoes["one"])
+    return Finding(
+        "S12",
+        f"paired extra deaths with veto restraint by {c['restrained']} only against all P5 "
+        f"({c['scenario'].name}[{c['state']}], {c['strategy'].name})",
+        *main,
+        verdict(main[1] > 0, left[1] > 0),
+        "extra deaths, restraint by one patron minus by all, CI above 0, and vetoes with one restrained CI above 0",
+        f"vetoes left with {c['restrained']} restrained: {left[0]:.3g} [{left[1]:.3g}, {left[2]:.3g}] per run",
+        parts_frame(rows),
+    )
+
+
+# --- S13: finite capacity ------------------------------------------------------------------------
+
+
+def arms_s13(c: dict) -> dict[str, Arm]:
+    """S13: the strategy targeted at the focal state and in every state, with the pools and without."""
     unbounded = c["scenario"].with_params(**{name: BY_NAME[name].off for name in POOLS})
     arms = {}
     for label, scenario in (("pools", c["scenario"]), ("no pools", unbounded)):
@@ -217,7 +270,7 @@ def arms_s12(c: dict) -> dict[str, Arm]:
     return arms
 
 
-def measure_s12(c: dict, reps: int, runs: Runs) -> Finding:
+def measure_s13(c: dict, reps: int, runs: Runs) -> Finding:
     """Paired extra deaths in the focal state from acting in every state, with and without finite pools."""
     column, rows, extra = f"deaths[{c['state']}]", [], {}
     for label in ("pools", "no pools"):
@@ -235,7 +288,7 @@ def measure_s12(c: dict, reps: int, runs: Runs) -> Finding:
     rows.append(part("extra deaths from acting everywhere, pools minus no pools", gap, "deaths"))
     main = paired(extra["pools"], 0 * extra["pools"])
     return Finding(
-        "S12",
+        "S13",
         f"paired extra deaths in {c['state']} from acting in every state rather than targeting it "
         f"({c['scenario'].name}, {c['strategy'].name})",
         *main,
@@ -246,8 +299,9 @@ def measure_s12(c: dict, reps: int, runs: Runs) -> Finding:
     )
 
 
-FACTS = {"S10": (parse_s10, measure_s10), "S11": (parse_s11, measure_s11), "S12": (parse_s12, measure_s12)}
+FACTS = {"S10": (parse_s10, measure_s10), "S11": (parse_s11, measure_s11), "S12": (parse_s12, measure_s12),
+         "S13": (parse_s13, measure_s13)}  # fmt: skip
 """Per check: the parser of its table in the validation file and its measurement."""
 
-ARMS = {"S10": arms_s10, "S11": arms_s11, "S12": arms_s12}
+ARMS = {"S10": arms_s10, "S11": arms_s11, "S12": arms_s12, "S13": arms_s13}
 """Per check: the arms its measurement needs, by label."""

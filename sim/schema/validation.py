@@ -1,5 +1,5 @@
 """The validation file: ``[validation]``, ``[typical_state]`` and one table per stylised fact, S1 to S9,
-and per trade-off check of the second model version, S10 to S12."""
+and per trade-off check of the second model version, S10 to S13."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sim.schema.rules import (
     Table,
     Text,
 )
-from sim.schema.scenario import StateTable
+from sim.schema.scenario import PATRONS, StateTable
 from sim.state import RISK_FACTORS
 
 MIN_REPS = 100
@@ -195,7 +195,17 @@ class FactS11(Table):
 
 
 class FactS12(Table):
-    """S12: deaths in a focal state, the strategy targeted at it or acting in every state."""
+    """S12: veto restraint by one of a state's two patrons, by both, and by none."""
+
+    scenario: _SCENARIO = Field(description="the scenario")
+    state: _STATE = Field(description="a state with two or more patrons")
+    strategy: _STRATEGY = Field(description="the strategy (its own veto_restraint is replaced)")
+    restrained: Annotated[str, Choice(PATRONS)] = Field(description="the one patron that restrains its veto")
+    comment: _COMMENT = Field("", description=_COMMENT_TEXT)
+
+
+class FactS13(Table):
+    """S13: deaths in a focal state, the strategy targeted at it or acting in every state."""
 
     scenario: _SCENARIO = Field(description="the scenario")
     state: _STATE = Field(description="the focal state")
@@ -220,3 +230,4 @@ class ValidationFile(Table):
     S10: FactS10
     S11: FactS11
     S12: FactS12
+    S13: FactS13

@@ -1,4 +1,4 @@
-"""The trade-off checks S10-S12: each runs at a small size, its statistic has the structure the
+"""The trade-off checks S10-S13: each runs at a small size, its statistic has the structure the
 report needs, and each can fail (with the first model version's parameters, or on made-up runs)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.config import REPO_ROOT, InputError
 from sim.experiments.design import DesignPoint
 from sim.experiments.facts import FAILS, HOLDS, Finding
 from sim.experiments.trade_offs import ARMS, CLAIMS, FACTS, shifted, without_coercion
@@ -52,13 +53,13 @@ def test_s10_does_not_hold_in_the_first_model_version(conditions: dict[str, dict
     assert finding.verdict != HOLDS and extra["ci95_low"] <= 0  # no emboldening: coercion does not add deaths
 
 
-def test_s11_and_s12_do_not_hold_in_the_first_model_version(conditions: dict[str, dict]) -> None:
+def test_s11_and_s13_do_not_hold_in_the_first_model_version(conditions: dict[str, dict]) -> None:
     s11 = _measure("S11", _first_version(conditions["S11"]))
     assert s11.verdict != HOLDS
-    s12 = _measure("S12", _first_version(conditions["S12"]))
-    rows = s12.parts.set_index("quantity")
+    s13 = _measure("S13", _first_version(conditions["S13"]))
+    rows = s13.parts.set_index("quantity")
     assert rows.loc["capacity shortfall per run, every state, pools", "value"] == 0  # pools never bind
-    assert s12.verdict == FAILS
+    assert s13.verdict == FAILS
 
 
 def _runs(labels: dict[str, np.ndarray], column: str = "deaths", **more: np.ndarray) -> dict[str, pd.DataFrame]:
@@ -83,8 +84,8 @@ def test_s11_verdict_follows_the_shape_of_the_curve(conditions: dict[str, dict])
     assert rising.verdict != HOLDS and rising.high < 0
 
 
-def test_s12_verdict_follows_the_extra_deaths(conditions: dict[str, dict]) -> None:
-    c = conditions["S12"]
+def test_s13_verdict_follows_the_extra_deaths(conditions: dict[str, dict]) -> None:
+    c = conditions["S13"]
     column, base = f"deaths[{c['state']}]", np.linspace(0, 100, REPS)
 
     def runs(extra_pools: float, extra_none: float) -> dict[str, pd.DataFrame]:
@@ -92,8 +93,8 @@ def test_s12_verdict_follows_the_extra_deaths(conditions: dict[str, dict]) -> No
                   "no pools targeted": base, "no pools everywhere": base + extra_none}  # fmt: skip
         return _runs(values, column, capacity_shortfall=0 * base)
 
-    assert FACTS["S12"][1](c, REPS, runs(5.0, 0.0)).verdict == HOLDS
-    assert FACTS["S12"][1](c, REPS, runs(-5.0, 0.0)).verdict == FAILS
+    assert FACTS["S13"][1](c, REPS, runs(5.0, 0.0)).verdict == HOLDS
+    assert FACTS["S13"][1](c, REPS, runs(-5.0, 0.0)).verdict == FAILS
 
 
 def test_arms_change_only_what_the_check_compares(conditions: dict[str, dict]) -> None:
@@ -105,7 +106,30 @@ def test_arms_change_only_what_the_check_compares(conditions: dict[str, dict]) -
     assert all(not s.interests() for arm in s10.values() for s in arm.scenario.states)
     moved = shifted(load_strategy("early_prevention"), -0.25)
     assert [s.trigger for s in moved.settings if s.enabled][:2] == pytest.approx([0.10, 0.10])
-    s12 = ARMS["S12"](conditions["S12"])
-    assert s12["pools targeted"].strategy.targets == ("Eastmarch",) and s12["pools everywhere"].strategy.targets == ()
-    assert s12["no pools targeted"].scenario.params["peacekeeping_pool"] == 1e9
-    assert s12["pools targeted"].scenario.params == conditions["S12"]["scenario"].params
+    s13 = ARMS["S13"](conditions["S13"])
+    assert s13["pools targeted"].strategy.targets == ("Eastmarch",) and s13["pools everywhere"].strategy.targets == ()
+    assert s13["no pools targeted"].scenario.params["peacekeeping_pool"] == 1e9
+    assert s13["pools targeted"].scenario.params == conditions["S13"]["scenario"].params
+
+
+def test_s12_verdict_follows_the_deaths_and_vetoes_left(conditions: dict[str, dict]) -> None:
+    c, base = conditions["S12"], np.linspace(1000, 2000, REPS)
+    arms = ARMS["S12"](c)
+    assert [arm.strategy.veto_restraint for arm in arms.values()] == [False, ("russia",), True]
+
+    def runs(extra: float, vetoes: float) -> dict[str, pd.DataFrame]:
+        deaths = {"none": base + 500, "one": base + extra + np.sin(base), "all": base}
+        return {label: pd.DataFrame({"deaths": d, "vetoes": vetoes * (base > 1500)}) for label, d in deaths.items()}
+
+    assert FACTS["S12"][1](c, REPS, runs(200.0, 1.0)).verdict == HOLDS
+    assert FACTS["S12"][1](c, REPS, runs(0.0, 0.0)).verdict == FAILS  # one patron's restraint was enough
+
+
+def test_s12_needs_a_state_with_two_patrons(tmp_path) -> None:
+    text = (REPO_ROOT / "experiments" / "validation.toml").read_text()
+    path = tmp_path / "validation.toml"
+    path.write_text(text.replace('restrained = "russia"', 'restrained = "france"'))
+    with pytest.raises(InputError) as caught:
+        load_validation(path)
+    message = str(caught.value)
+    assert "\n" not in message and "S12.restrained: 'france' is no patron of Syria; allowed: china, russia" in message

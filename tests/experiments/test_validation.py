@@ -18,7 +18,7 @@ from sim.experiments.tail import fit_tail
 from sim.experiments.validation import load_validation
 
 REPS = 100
-FACTS = sorted(f"S{n}" for n in range(1, 13))
+FACTS = sorted(f"S{n}" for n in range(1, 14))
 HISTORICAL = sorted(p.stem for p in (REPO_ROOT / "strategies" / "historical").glob("*.toml"))
 
 
@@ -99,7 +99,8 @@ def _expected_verdicts(out: Path) -> dict[str, str]:
         "S9": [round(low["S9"] * 52, 6) >= spec.facts["S9"]["min_weeks"]],
         "S10": [low["S10"] > 0, row("S10", "extra deaths from coercion, determined minus")[1] > 0],
         "S11": [low["S11"] > 0, s11_high[1] > 0],
-        "S12": [low["S12"] > 0, row("S12", "extra deaths from acting everywhere, pools minus")[1] > 0],
+        "S12": [low["S12"] > 0, row("S12", "vetoes per run, restraint by russia only")[1] > 0],
+        "S13": [low["S13"] > 0, row("S13", "extra deaths from acting everywhere, pools minus")[1] > 0],
     }  # fmt: skip
     return {f: HOLDS if all(c) else FAILS if not any(c) else PARTLY for f, c in checks.items()}
 
