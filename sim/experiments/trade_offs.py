@@ -10,8 +10,9 @@ replication by replication. The criteria are fixed here before any run; nothing 
 - S10, coercion short of force emboldens a determined leadership (Wood, Kathman & Gent 2012;
   Krain 2005): paired extra deaths of coercion without force over the same strategy without its
   coercive instruments, larger under a determined than under a divided leadership.
-- S11, false alarms are costly (Mueller & Rauh 2022): deaths against the warning threshold have
-  an interior minimum, acting on every faint signal is not best.
+- S11, false alarms are costly (Mueller & Rauh 2022): the expected loss of early prevention
+  (deaths plus false alarms, backlash and money at declared prices) against its trigger, at two or
+  more false-alarm prices; where its minimum lies is the finding.
 - S12, two patrons (ODD 7.15): with two P5 patrons, veto restraint by one of them is not enough:
   paired extra deaths with restraint by one patron over restraint by all five, and vetoes left.
 - S13, capacity is finite (ODD 7.13): acting in every state costs deaths in the focal state
@@ -21,7 +22,6 @@ replication by replication. The criteria are fixed here before any run; nothing 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,8 @@ from sim.strategy import Strategy
 
 CLAIMS = {
     "S10": "coercion short of force raises deaths against a determined leadership, less so against a divided one",
-    "S11": "with costly false alarms, deaths against the warning threshold have an interior minimum",
+    "S11": "the expected loss of early prevention (deaths, false alarms, backlash and money priced) against its "
+    "trigger has its minimum inside the range once false alarms are dear",
     "S12": "with two P5 patrons, veto restraint by one of them is not enough",
     "S13": "finite capacity: acting in every state costs deaths in the focal state against targeting it",
 }
@@ -78,8 +79,9 @@ def parse_s10(t: FactS10, typical: StateSpec, file: str | Path, where: str) -> d
 
 def parse_s11(t: FactS11, typical: StateSpec, file: str | Path, where: str) -> dict:
     return {"scenario": _scenario(t.scenario, file, f"{where}.scenario"),
-            "strategy": _strategy(t.strategy, file, f"{where}.strategy"), "thresholds": list(t.thresholds),
-            "dear": t.dear_cry_wolf_cost}  # fmt: skip
+            "strategy": _strategy(t.strategy, file, f"{where}.strategy"), "triggers": list(t.triggers),
+            "false_alarm_prices": list(t.false_alarm_prices), "backlash_price": t.backlash_price,
+            "money_price": t.money_price}  # fmt: skip
 
 
 def parse_s12(t: FactS12, typical: StateSpec, file: str | Path, where: str) -> dict:
@@ -164,60 +166,72 @@ def shifted(strategy: Strategy, by: float) -> Strategy:
     return strategy.replace(settings=settings, name=f"{strategy.name}{by:+.2f}")
 
 
-def _threshold(scenario: Any) -> float:
-    return float(scenario.params.get("warning_threshold", BY_NAME["warning_threshold"].default))
+def lowest_trigger(strategy: Strategy) -> float:
+    """The lowest trigger of the instruments ``strategy`` enables."""
+    return min(s.trigger for s in strategy.settings if s.enabled)
 
 
 def arms_s11(c: dict) -> dict[str, Arm]:
-    """S11: per warning threshold (the strategy's triggers moved with it), default and dearer false alarms."""
-    scenario, base = c["scenario"], _threshold(c["scenario"])
-    arms = {}
-    for t in c["thresholds"]:
-        strategy = shifted(c["strategy"], t - base)
-        arms[f"threshold {t:g}"] = Arm(scenario.with_params(warning_threshold=t), strategy)
-        arms[f"threshold {t:g} dear"] = Arm(scenario.with_params(warning_threshold=t, cry_wolf_cost=c["dear"]),
-                                            strategy)  # fmt: skip
-    return arms
+    """S11: the strategy with its lowest trigger at each value (its other triggers moved with it)."""
+    low = lowest_trigger(c["strategy"])
+    return {f"trigger {t:g}": Arm(c["scenario"], shifted(c["strategy"], t - low)) for t in c["triggers"]}
 
 
-def _curve(c: dict, reps: int, runs: Runs, suffix: str, label: str) -> tuple[list[dict], dict]:
-    """Rows of one deaths-against-threshold curve and its interior-minimum comparisons."""
-    thresholds = c["thresholds"]
-    deaths = {t: runs[f"threshold {t:g}{suffix}"]["deaths"].to_numpy(dtype=np.float64) for t in thresholds}
-    rows = [part(f"deaths, warning threshold {t:g}, {label}", (*mean_ci(deaths[t]), reps), "deaths")
-            for t in thresholds]  # fmt: skip
-    rows.append(part(f"false alarms per run, warning threshold {thresholds[0]:g}, {label}",
-                     (*mean_ci(runs[f"threshold {thresholds[0]:g}{suffix}"]["false_alarms"].to_numpy(
-                         dtype=np.float64)), reps)))  # fmt: skip
-    inner = thresholds[1:-1]
-    best = min(inner, key=lambda t: deaths[t].mean())
-    low = paired(deaths[thresholds[0]], deaths[best])
-    high = paired(deaths[thresholds[-1]], deaths[best])
-    rows.append(part(f"deaths at threshold {thresholds[0]:g} minus at {best:g} (best interior), {label}", low,
-                     "deaths"))  # fmt: skip
-    rows.append(part(f"deaths at threshold {thresholds[-1]:g} minus at {best:g} (best interior), {label}", high,
-                     "deaths"))  # fmt: skip
-    lowest = min(thresholds, key=lambda t: deaths[t].mean())
+def _losses(c: dict, runs: Runs, price: float) -> dict[float, np.ndarray]:
+    """Per trigger, each replication's loss: deaths plus priced false alarms, backlash and money."""
+    losses = {}
+    for t in c["triggers"]:
+        r = runs[f"trigger {t:g}"]
+        losses[t] = (r["deaths"].to_numpy(dtype=np.float64) + price * r["false_alarms"].to_numpy(dtype=np.float64)
+                     + c["backlash_price"] * r["backlash"].to_numpy(dtype=np.float64)
+                     + c["money_price"] * r["cost"].to_numpy(dtype=np.float64))  # fmt: skip
+    return losses
+
+
+def _curve(c: dict, reps: int, runs: Runs, price: float) -> tuple[list[dict], dict]:
+    """Rows of one loss-against-trigger curve at one false-alarm price, and where its minimum lies."""
+    triggers, losses = c["triggers"], _losses(c, runs, price)
+    label = f"false alarm priced {price:g}"
+    rows = [part(f"expected loss, trigger {t:g}, {label}", (*mean_ci(losses[t]), reps), "deaths-equivalent")
+            for t in triggers]  # fmt: skip
+    best = min(triggers[1:-1], key=lambda t: losses[t].mean())
+    low = paired(losses[triggers[0]], losses[best])
+    high = paired(losses[triggers[-1]], losses[best])
+    rows.append(part(f"loss at trigger {triggers[0]:g} minus at {best:g} (best interior), {label}", low,
+                     "deaths-equivalent"))  # fmt: skip
+    rows.append(part(f"loss at trigger {triggers[-1]:g} minus at {best:g} (best interior), {label}", high,
+                     "deaths-equivalent"))  # fmt: skip
+    lowest = min(triggers, key=lambda t: losses[t].mean())
     return rows, {"best": best, "low": low, "high": high, "lowest": lowest}
 
 
 def measure_s11(c: dict, reps: int, runs: Runs) -> Finding:
-    """Deaths against the warning threshold: is the lowest threshold worse than an interior one?"""
-    cost = c["scenario"].params.get("cry_wolf_cost", BY_NAME["cry_wolf_cost"].default)
-    rows, curve = _curve(c, reps, runs, "", f"cry_wolf_cost {cost:g}")
-    dear_rows, dear = _curve(c, reps, runs, " dear", f"cry_wolf_cost {c['dear']:g}")
-    low, high = curve["low"], curve["high"]
-    first, last = c["thresholds"][0], c["thresholds"][-1]
+    """Where the expected loss against the trigger is lowest, at each false-alarm price; the dearest decides."""
+    rows = []
+    for t in c["triggers"]:
+        r = runs[f"trigger {t:g}"]
+        for column, unit in (("deaths", "deaths"), ("false_alarms", ""), ("backlash", "dose-weeks"),
+                             ("cost", "US$ million")):  # fmt: skip
+            rows.append(part(f"{column.replace('_', ' ')} per run, trigger {t:g}",
+                             (*mean_ci(r[column].to_numpy(dtype=np.float64)), reps), unit))  # fmt: skip
+    curves = {}
+    for price in c["false_alarm_prices"]:
+        price_rows, curves[price] = _curve(c, reps, runs, price)
+        rows += price_rows
+    dear = max(c["false_alarm_prices"])
+    low, high = curves[dear]["low"], curves[dear]["high"]
+    first, last = c["triggers"][0], c["triggers"][-1]
+    where = "; ".join(f"priced {p:g}: at {curves[p]['lowest']:g}" for p in c["false_alarm_prices"])
     return Finding(
         "S11",
-        f"paired extra deaths at warning threshold {first:g} over the best interior threshold "
-        f"({c['scenario'].name}, {c['strategy'].name}, triggers moved with the threshold)",
+        f"paired extra loss at trigger {first:g} over the best interior trigger, false alarm priced {dear:g} "
+        f"({c['scenario'].name}, {c['strategy'].name})",
         *low,
         verdict(low[1] > 0, high[1] > 0),
-        f"deaths at the lowest threshold ({first:g}) minus at the interior threshold with the fewest deaths CI "
-        f"above 0, and at the highest ({last:g}) minus at it CI above 0",
-        f"fewest mean deaths at threshold {curve['lowest']:g} (cry_wolf_cost {c['dear']:g}: at {dear['lowest']:g})",
-        parts_frame(rows + dear_rows),
+        f"at the dearest false-alarm price, loss at the lowest trigger ({first:g}) minus at the interior trigger "
+        f"with the lowest loss CI above 0, and at the highest ({last:g}) minus at it CI above 0",
+        f"lowest expected loss {where}",
+        parts_frame(rows),
     )
 
 

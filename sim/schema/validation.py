@@ -175,22 +175,29 @@ class FactS10(Table):
 
 
 class FactS11(Table):
-    """S11: deaths against the warning threshold, the strategy's triggers moved with it."""
+    """S11: the expected loss of a strategy against its trigger, false alarms, backlash and money priced."""
 
     scenario: _SCENARIO = Field(description="the scenario")
-    strategy: _STRATEGY = Field(description="the strategy")
-    thresholds: Annotated[tuple[float, ...], Numbers(0, 1, least=3)] = Field(
-        description="warning thresholds, increasing, e.g. [0.25, 0.35, 0.45, 0.55, 0.65]"
+    strategy: _STRATEGY = Field(description="the strategy (early prevention)")
+    triggers: Annotated[tuple[float, ...], Numbers(0, 1, least=3)] = Field(
+        description="the strategy's lowest trigger, increasing (its other triggers move with it), "
+        "e.g. [0.1, 0.2, 0.3, 0.4, 0.5]"
     )
-    dear_cry_wolf_cost: Annotated[float, Number(0, 1)] = Field(
-        0.3, description="a dearer false alarm (cry_wolf_cost), reported beside the default curve"
+    false_alarm_prices: Annotated[tuple[float, ...], Numbers(0, 1e9, least=2)] = Field(
+        description="prices of one false alarm in deaths-equivalent, at least two (the modeller's valuation)"
+    )
+    backlash_price: Annotated[float, Number(0, 1e9)] = Field(
+        description="price of one dose-week of backlash (outcome `backlash`) in deaths-equivalent"
+    )
+    money_price: Annotated[float, Number(0, 1e9)] = Field(
+        description="price of US$ 1 million (outcome `cost`) in deaths-equivalent"
     )
     comment: _COMMENT = Field("", description=_COMMENT_TEXT)
 
     @model_validator(mode="after")
     def _increasing(self) -> FactS11:
-        if list(self.thresholds) != sorted(set(self.thresholds)):
-            raise FieldError("must increase", "e.g. [0.25, 0.35, 0.45, 0.55, 0.65]", ("thresholds",))
+        if list(self.triggers) != sorted(set(self.triggers)):
+            raise FieldError("must increase", "e.g. [0.1, 0.2, 0.3, 0.4, 0.5]", ("triggers",))
         return self
 
 

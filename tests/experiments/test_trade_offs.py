@@ -53,9 +53,17 @@ def test_s10_does_not_hold_in_the_first_model_version(conditions: dict[str, dict
     assert finding.verdict != HOLDS and extra["ci95_low"] <= 0  # no emboldening: coercion does not add deaths
 
 
-def test_s11_and_s13_do_not_hold_in_the_first_model_version(conditions: dict[str, dict]) -> None:
-    s11 = _measure("S11", _first_version(conditions["S11"]))
-    assert s11.verdict != HOLDS
+def test_s11_deaths_alone_are_lowest_at_the_lowest_trigger_only_in_the_first_model_version(
+    conditions: dict[str, dict],
+) -> None:
+    deaths_only = {**conditions["S11"], "false_alarm_prices": [0, 0], "backlash_price": 0, "money_price": 0}
+    first = _measure("S11", _first_version(deaths_only), reps=2000)
+    assert first.verdict != HOLDS and first.high < 0  # acting on the faintest signal was best
+    second = _measure("S11", deaths_only, reps=2000)
+    assert second.low > 0  # the second version's backlash makes the lowest trigger cost lives
+
+
+def test_s13_does_not_hold_in_the_first_model_version(conditions: dict[str, dict]) -> None:
     s13 = _measure("S13", _first_version(conditions["S13"]))
     rows = s13.parts.set_index("quantity")
     assert rows.loc["capacity shortfall per run, every state, pools", "value"] == 0  # pools never bind
@@ -71,17 +79,20 @@ def test_s11_verdict_follows_the_shape_of_the_curve(conditions: dict[str, dict])
     rng = np.random.default_rng(1)
     noise = rng.normal(0, 1, REPS)
 
-    def runs(curve: list[float]) -> dict[str, pd.DataFrame]:
-        arms = {}
-        for t, level in zip(c["thresholds"], curve, strict=True):
-            for suffix in ("", " dear"):
-                arms[f"threshold {t:g}{suffix}"] = pd.DataFrame({"deaths": level + noise, "false_alarms": 0 * noise})
-        return arms
+    def runs(curve: list[float], alarms: list[float] | None = None) -> dict[str, pd.DataFrame]:
+        alarms = alarms or [0.0] * len(curve)
+        return {f"trigger {t:g}": pd.DataFrame({"deaths": level + noise, "false_alarms": a + 0 * noise,
+                                               "backlash": 0 * noise, "cost": 0 * noise})
+                for t, level, a in zip(c["triggers"], curve, alarms, strict=True)}  # fmt: skip
 
     valley = FACTS["S11"][1](c, REPS, runs([50, 30, 20, 30, 50]))
     assert valley.verdict == HOLDS and valley.effect == pytest.approx(30)
     rising = FACTS["S11"][1](c, REPS, runs([10, 20, 30, 40, 50]))
     assert rising.verdict != HOLDS and rising.high < 0
+    # false alarms only at the lowest triggers: free they leave the minimum at the lowest, dear they move it
+    dear = max(c["false_alarm_prices"])
+    moved = FACTS["S11"][1](c, REPS, runs([10, 20, 30, 40, 50], [1000 / dear, 0, 0, 0, 0]))
+    assert moved.verdict == HOLDS and "priced 0: at 0.1" in moved.note and f"priced {dear:g}: at 0.2" in moved.note
 
 
 def test_s13_verdict_follows_the_extra_deaths(conditions: dict[str, dict]) -> None:

@@ -81,9 +81,9 @@ def _expected_verdicts(out: Path) -> dict[str, str]:
     (r_exp, _, _), p_ref = rows["S6"]["normalised loglikelihood ratio R, power law vs exponential"]
     s7 = spec.facts["S7"]
     no_patron = row("S3", "deaths saved by veto restraint, no patron")
-    last = spec.facts["S11"]["thresholds"][-1]
+    last, dear = spec.facts["S11"]["triggers"][-1], max(spec.facts["S11"]["false_alarm_prices"])
     (s11_high,) = [v for q, (v, _) in rows["S11"].items()
-                   if q.startswith(f"deaths at threshold {last:g} minus") and q.endswith("cost 0.1")]  # fmt: skip
+                   if q.startswith(f"loss at trigger {last:g} minus") and q.endswith(f"priced {dear:g}")]  # fmt: skip
     checks = {
         "S1": [low["S1"] > 0, row("S1", "diminishing returns")[1] > 0],
         "S2": [row("S2", "relative cut in onset, divided")[1] > 0, low["S2"] > 0],
