@@ -87,7 +87,7 @@ def _timing(rows: pd.DataFrame, delay: str, read: PointReader) -> list[str]:
             sentences.append(f"- `{strategy}`: identical results at every delay (`{what}` delays nothing in it).")
             continue
         for a, b, step in steps:
-            table.append([strategy, f"{a:g} to {b:g}", *(_cell(step[o], o) for o in OUTCOMES)])
+            table.append([strategy, f"{a:g} to {b:g}", *(_cell(step[o]) for o in OUTCOMES)])
         sentences.append(_delay_sentence(strategy, points, steps, read))
     if table:
         head = ["strategy", "delay (weeks)", "deaths per week", "displaced per week", "onset (pp per week)"]
@@ -102,7 +102,7 @@ def _timing(rows: pd.DataFrame, delay: str, read: PointReader) -> list[str]:
         if len(ranked) > 1:
             gap = difference(read.paired(ranked[0][2], ranked[1][2], "deaths"))
             note = "" if gap["ci95_high"] < 0 else " (not distinguishable)"
-            cells += [f"`{ranked[1][1]}`", _cell(gap, "deaths") + note]
+            cells += [f"`{ranked[1][1]}`", _cell(gap) + note]
         else:
             cells += ["-", "-"]
         best_rows.append(cells)
@@ -126,7 +126,7 @@ def _zero(step: dict[str, dict[str, float]]) -> bool:
     return all(step[o]["difference"] == 0 and step[o]["ci95_low"] == 0 and step[o]["ci95_high"] == 0 for o in OUTCOMES)
 
 
-def _cell(d: dict[str, float], outcome: str) -> str:
+def _cell(d: dict[str, float]) -> str:
     return format_estimate(d["difference"], d["ci95_low"], d["ci95_high"])
 
 
@@ -140,13 +140,13 @@ def _delay_sentence(strategy: str, points: list[tuple[float, int]], steps: list,
     (first, p0), (last, p1) = points[0], points[-1]
     total = difference(read.paired(p1, p0, "deaths"))
     text = (f"- `{strategy}`: a delay of {last:g} weeks instead of {first:g} changes expected deaths by "
-            f"{_cell(total, 'deaths')} ({format_number(_round(total['baseline_mean']))} to "
+            f"{_cell(total)} ({format_number(_round(total['baseline_mean']))} to "
             f"{format_number(_round(total['mean']))}).")  # fmt: skip
     marginal = [s["deaths"] for *_, s in steps]
     top = int(np.argmax([m["difference"] for m in marginal]))
     if marginal[top]["ci95_low"] <= 0:
         return text + " No interval of delay raises deaths beyond the noise."
-    (a, b, _), worst = steps[top], _cell(marginal[top], "deaths")
+    (a, b, _), worst = steps[top], _cell(marginal[top])
     text += f" A week of delay costs most between {a:g} and {b:g} weeks ({worst} deaths per week)"
     half = marginal[top]["difference"] / 2
     later = next((j for j in range(top + 1, len(steps)) if marginal[j]["ci95_high"] < half), None)
@@ -170,16 +170,16 @@ def _quotable(by_strategy: dict[str, list[tuple[float, int]]], best_at: dict, wh
         base = dict(points).get(first)
         if base is None:
             continue
-        wins = [(w, p) for w, p in by_strategy[leader] if difference(read.paired(p, base, "deaths"))["ci95_high"] < 0]
+        paired = [(w, difference(read.paired(p, base, "deaths"))) for w, p in by_strategy[leader]]
+        wins = [(w, d) for w, d in paired if d["ci95_high"] < 0]
         if not wins:
             continue
-        weeks, point = max(wins)
-        d = difference(read.paired(point, base, "deaths"))
+        weeks, d = max(wins, key=lambda win: win[0])
         longest = " (the longest delay tried)" if weeks == by_strategy[leader][-1][0] else ""
         mine, theirs = format_number(_round(d["mean"])), format_number(_round(d["baseline_mean"]))
         lines.append(f"- `{leader}` with its {what} measures delayed {weeks:g} weeks{longest} still beats `{other}` "
                      f"at {first:g} weeks: {mine} vs {theirs} expected deaths, paired difference "
-                     f"{_cell(d, 'deaths')}.")  # fmt: skip
+                     f"{_cell(d)}.")  # fmt: skip
     return ["**Statements**", "", *lines] if lines else []
 
 
@@ -190,7 +190,7 @@ def _best(rows: pd.DataFrame, read: PointReader) -> list[str]:
     lines.append(f"Lowest expected deaths: `{best}`, {format_number(_round(mean))}.")
     for _, other, p in ranked[1:]:
         d = difference(read.paired(point, p, "deaths"))
-        lines.append(f"- against `{other}`: paired difference {_cell(d, 'deaths')} deaths.")
+        lines.append(f"- against `{other}`: paired difference {_cell(d)} deaths.")
     return [*lines, ""]
 
 

@@ -229,7 +229,9 @@ def evaluate(
     if not resumed:
         write_table(design_table(points, identical_points(inputs, measures)), folder / DESIGN)
     same = source_points(folder)  # as the folder's design says (an older folder's: none shared)
-    shared = {p: [q for q in range(len(points)) if same.get(q, q) == p] for p in range(len(points))}
+    shared: dict[int, list[int]] = {}
+    for q in range(len(points)):
+        shared.setdefault(same.get(q, q), []).append(q)
     chunks = [c for c in plan(len(points), reps, chunk) if same.get(c.point, c.point) == c.point]
     todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
     waiting = Counter(c.point for c in todo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -121,11 +122,24 @@ def read_manifest(folder: Path) -> dict:
 
 def source_points(folder: Path) -> dict[int, int]:
     """Each design point of a results folder and the point whose chunks hold its replications
-    (``same_as`` of ``design.csv``; itself in a folder written before points were shared)."""
-    design = read_design(folder)
-    if SAME_AS not in design.columns:
-        return {int(p): int(p) for p in design["point"]}
-    return {int(p): int(s) for p, s in zip(design["point"], design[SAME_AS], strict=True)}
+    (``same_as`` of ``design.csv``; itself in a folder written before points were shared).
+
+    Read once per version of ``design.csv`` (its path, modification time and size), since every
+    reader of a point's chunks asks for it.
+    """
+    path = folder / DESIGN
+    if not path.is_file():
+        read_design(folder)  # raises the one-line error
+    stat = path.stat()
+    return dict(_source_points(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=16)
+def _source_points(path: str, mtime_ns: int, size: int) -> tuple[tuple[int, int], ...]:
+    """:func:`source_points` of the ``design.csv`` at ``path`` (the other arguments key the cache)."""
+    design = read_design(Path(path).parent)
+    sources = design[SAME_AS] if SAME_AS in design.columns else design["point"]
+    return tuple((int(p), int(s)) for p, s in zip(design["point"], sources, strict=True))
 
 
 def chunk_files(folder: Path, point: int) -> list[Path]:
