@@ -28,23 +28,31 @@ SUFFIXES = ("", "+veto_restraint", "+uniting_for_peace")
 INPUTS = Path(__file__).resolve().parent / "inputs"
 """The scenario and strategy files as they were shipped when ``golden.json`` was made."""
 
+SHIPPED = Path(__file__).resolve().parents[2]
+"""The repository root: today's shipped ``scenarios/`` and ``strategies/`` (``golden_v2.json``)."""
+
+GOLDENS = {"golden.json": INPUTS, "golden_v2.json": SHIPPED}
+"""Each golden file and the folder of the files it was made from."""
+
 
 def _stems(folder: Path) -> list[str]:
     return sorted(path.stem for path in folder.glob("*.toml"))
 
 
-def cases() -> list[tuple[str, str]]:
-    """Every scenario x preset of ``inputs`` (plain and with each suffix), and each historical strategy."""
-    presets = _stems(INPUTS / "strategies")
-    out = [(sc, f"{st}{suffix}") for sc in _stems(INPUTS / "scenarios") for st in presets for suffix in SUFFIXES]
-    return out + [(ep, f"historical/{ep}") for ep in _stems(INPUTS / "strategies" / "historical")]
+def cases(root: Path = INPUTS) -> list[tuple[str, str]]:
+    """Every scenario x preset of ``root`` (plain and with each suffix), and each historical strategy."""
+    presets = _stems(root / "strategies")
+    out = [(sc, f"{st}{suffix}") for sc in _stems(root / "scenarios") for st in presets for suffix in SUFFIXES]
+    return out + [(ep, f"historical/{ep}") for ep in _stems(root / "strategies" / "historical")]
 
 
-def load_case(scenario: str, strategy: str) -> tuple[Scenario, Strategy]:
-    """A case's files from ``inputs``, with every mechanism added since the first model version off."""
+def load_case(scenario: str, strategy: str, root: Path = INPUTS) -> tuple[Scenario, Strategy]:
+    """A case's files from ``root``. From ``inputs``, with every mechanism added since the first
+    model version off; from the shipped files, with today's parameters."""
     base, *suffixes = strategy.split("+")
-    chosen = load_strategy("+".join([str(INPUTS / "strategies" / f"{base}.toml"), *suffixes]))
-    return load_scenario(INPUTS / "scenarios" / f"{scenario}.toml").with_params(**first_version()), chosen
+    chosen = load_strategy("+".join([str(root / "strategies" / f"{base}.toml"), *suffixes]))
+    loaded = load_scenario(root / "scenarios" / f"{scenario}.toml")
+    return (loaded.with_params(**first_version()) if root == INPUTS else loaded), chosen
 
 
 def _digest(values: np.ndarray) -> str:

@@ -1,12 +1,13 @@
-"""Golden test: the first model version is one point of today's model.
+"""Golden tests: results that a refactor must keep, bit for bit, on both engines.
 
 ``golden.json`` was made by ``make_golden.py`` from the revision it names, before the
 architecture redesign (issue 9), on every scenario x strategy shipped then (copied in
-``inputs/``). With every mechanism added since switched off (``sim.parameters.first_version``),
-both engines must still reproduce it bit for bit. The Numba
-engine is checked at 200 replications with trajectories; the Mesa engine, about a hundred times
-slower, on the first replications of every case, recorded apart (a replication's numbers do not
-depend on how many run beside it).
+``inputs/``): with every mechanism added since switched off (``sim.parameters.first_version``),
+the first model version is one point of today's model. ``golden_v2.json`` holds the second model
+version (issue 10) on today's shipped files, taken before the kernel's performance work. The
+Numba engine is checked at 200 replications with trajectories; the Mesa engine, about a hundred
+times slower, on the first replications of every case, recorded apart (a replication's numbers
+do not depend on how many run beside it).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import json
 from pathlib import Path
 
 import pytest
-from golden_fingerprint import MESA_REPS, REPS, SEED, cases, fingerprint, load_case
+from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, fingerprint, load_case
 
 import sim
 
-GOLDEN = json.loads((Path(__file__).with_name("golden.json")).read_text())
+HERE = Path(__file__).parent
+GOLDEN = {name: json.loads((HERE / name).read_text()) for name in GOLDENS}
+CASES = [(name, sc, st) for name, root in GOLDENS.items() for sc, st in cases(root)]
 
 
 def _check(got: dict, want: dict, case: str) -> None:
@@ -27,25 +30,27 @@ def _check(got: dict, want: dict, case: str) -> None:
     detail = "; ".join(
         f"{key}: mean {got.get(key, {}).get('mean')} vs golden {want[key]['mean']}" for key in differing[:6]
     )
-    assert not differing, f"{case}: {len(differing)} results differ from golden.json: {detail}"
+    assert not differing, f"{case}: {len(differing)} results differ from the golden file: {detail}"
 
 
-def test_golden_covers_every_case() -> None:
-    assert (GOLDEN["reps"], GOLDEN["head_reps"], GOLDEN["seed"]) == (REPS, MESA_REPS, SEED)
-    assert sorted(GOLDEN["cases"]) == sorted(f"{sc}|{st}" for sc, st in cases())
+@pytest.mark.parametrize("name", list(GOLDENS))
+def test_golden_covers_every_case(name: str) -> None:
+    golden = GOLDEN[name]
+    assert (golden["reps"], golden["head_reps"], golden["seed"]) == (REPS, MESA_REPS, SEED)
+    assert sorted(golden["cases"]) == sorted(f"{sc}|{st}" for sc, st in cases(GOLDENS[name]))
 
 
-@pytest.mark.parametrize(("scenario", "strategy"), cases())
-def test_numba_matches_golden(scenario: str, strategy: str) -> None:
-    outcomes, paths = sim.simulate(*load_case(scenario, strategy), REPS, seed=SEED, trajectories=True)
-    case = f"{scenario}|{strategy}"
-    _check(fingerprint(outcomes, paths), GOLDEN["cases"][case]["all"], f"numba {case}")
+@pytest.mark.parametrize(("name", "scenario", "strategy"), CASES)
+def test_numba_matches_golden(name: str, scenario: str, strategy: str) -> None:
+    inputs = load_case(scenario, strategy, GOLDENS[name])
+    outcomes, paths = sim.simulate(*inputs, REPS, seed=SEED, trajectories=True)
+    case = f"{name} {scenario}|{strategy}"
+    _check(fingerprint(outcomes, paths), GOLDEN[name]["cases"][f"{scenario}|{strategy}"]["all"], f"numba {case}")
 
 
-@pytest.mark.parametrize(("scenario", "strategy"), cases())
-def test_mesa_matches_golden(scenario: str, strategy: str) -> None:
-    outcomes, paths = sim.simulate(
-        *load_case(scenario, strategy), MESA_REPS, seed=SEED, engine="mesa", trajectories=True
-    )
-    case = f"{scenario}|{strategy}"
-    _check(fingerprint(outcomes, paths), GOLDEN["cases"][case]["head"], f"mesa {case}")
+@pytest.mark.parametrize(("name", "scenario", "strategy"), CASES)
+def test_mesa_matches_golden(name: str, scenario: str, strategy: str) -> None:
+    inputs = load_case(scenario, strategy, GOLDENS[name])
+    outcomes, paths = sim.simulate(*inputs, MESA_REPS, seed=SEED, engine="mesa", trajectories=True)
+    case = f"{name} {scenario}|{strategy}"
+    _check(fingerprint(outcomes, paths), GOLDEN[name]["cases"][f"{scenario}|{strategy}"]["head"], f"mesa {case}")
