@@ -30,32 +30,11 @@ BLOCK = 64
 """Replications per parallel task (any value gives the same results)."""
 
 
-def _in_turn(
-    a: Callable[..., None], b: Callable[..., None], c: Callable[..., None] | None = None
-) -> Callable[..., None]:
-    """A rule that runs ``a``, ``b`` (and ``c``), all with the stage signature, in turn."""
-    if c is None:
-
-        @rule
-        def two(
-            week: int,
-            key: np.uint64,
-            region: Region,
-            w: np.ndarray,
-            p: np.ndarray,
-            strategy: np.ndarray,
-            table: np.ndarray,
-            pairs: np.ndarray,
-            runs: np.ndarray,
-            votes: np.ndarray,
-        ) -> None:
-            a(week, key, region, w, p, strategy, table, pairs, runs, votes)
-            b(week, key, region, w, p, strategy, table, pairs, runs, votes)
-
-        return two
+def _in_turn(a: Callable[..., None], b: Callable[..., None]) -> Callable[..., None]:
+    """A rule that runs ``a``, then ``b``, both with the stage signature."""
 
     @rule
-    def three(
+    def both(
         week: int,
         key: np.uint64,
         region: Region,
@@ -69,24 +48,20 @@ def _in_turn(
     ) -> None:
         a(week, key, region, w, p, strategy, table, pairs, runs, votes)
         b(week, key, region, w, p, strategy, table, pairs, runs, votes)
-        c(week, key, region, w, p, strategy, table, pairs, runs, votes)
 
-    return three
+    return both
 
 
 def chain(stages: Sequence[Stage]) -> Callable[..., None]:
     """One compiled function running the ``run`` functions of ``stages`` in order (same signature).
 
-    Built as a shallow tree of rules that each run two or three others (eleven stages: three levels),
-    all inlined, so the chained week compiles to the code one would write out by hand and is
-    cached with the kernel that calls it. (Numba's compile time grows with the tree's depth.)
+    Every link is a rule, which LLVM inlines (``forceinline``, :data:`sim.jit.rule`), so the
+    chained week compiles to the code one would write out by hand and is cached with the kernel
+    that calls it.
     """
     if len(stages) == 1:
         return stages[0].run
-    if len(stages) == 2:
-        return _in_turn(stages[0].run, stages[1].run)
-    cuts = [len(stages) * j // 3 for j in range(4)]  # three non-empty parts, sizes differing by at most one
-    return _in_turn(*(chain(stages[cuts[j] : cuts[j + 1]]) for j in range(3)))
+    return _in_turn(stages[0].run, chain(stages[1:]))
 
 
 step_week = chain(STAGES)
