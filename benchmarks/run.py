@@ -47,6 +47,9 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
+import sim.jit  # before Numba: it sets Numba's cache folder and switches SVML off
+
+# isort: split
 import numba
 import numpy as np
 

@@ -33,6 +33,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import sim.jit  # before Numba: it sets Numba's cache folder and switches SVML off
+
+# isort: split
 import numba
 import numpy as np
 

@@ -16,3 +16,13 @@ MAX_STATES = 200
 
 MAX_DELAY = 520
 """Longest strategy delay of an instrument, in weeks."""
+
+ENGINES = ("numba", "mesa")
+"""The engines a run may use: the Numba Monte Carlo kernel and the Mesa model."""
+
+MIN_VALIDATION_REPS = 100
+"""Fewest replications per arm of a validation run: below, some facts (the tail fit, rate ratios) have too
+few events."""
+
+MIN_CALIBRATION_REPS = 10
+"""Fewest replications per arm of a calibration run."""

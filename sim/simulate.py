@@ -10,14 +10,13 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.engines import kernel
-from sim.limits import MAX_SEED
+from sim.limits import ENGINES, MAX_SEED
 from sim.model_inputs import model_inputs
 from sim.rules.outcomes import OUTCOMES, n_outcomes, outcome_columns
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import Strategy, load_strategy
 
 Engine = Literal["numba", "mesa"]
-ENGINES = ("numba", "mesa")
 _WEEK_COLUMNS = [c for c in OUTCOMES if c.endswith("_week") or "_week_" in c or c == "warning_response_lag"]
 _COUNT_COLUMNS = [
     "onset",

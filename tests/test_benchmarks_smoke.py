@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import sim.jit  # before Numba: it sets Numba's cache folder and switches SVML off
+
+# isort: split
 import numba
 import pytest
 

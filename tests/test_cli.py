@@ -168,3 +168,18 @@ def test_plain_r2p_prints_the_help_and_version_names_the_release(capsys: pytest.
         main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out.strip() == f"r2p {metadata.version('r2p-sim')}"
+
+
+def test_help_and_version_load_no_heavy_module() -> None:
+    commands = ["run", "sweep", "compare", "sensitivity", "plot", "validate", "calibrate", "view", "scenarios",
+                "strategies", "schema"]  # fmt: skip
+    code = f"""
+import contextlib, io, sys
+from sim.cli import main
+for argv in [["--help"], ["--version"], *([c, "--help"] for c in {commands!r})]:
+    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+        main(argv)
+print(sorted(m for m in ("numba", "pandas", "pyarrow", "mesa", "numpy", "pydantic") if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+import sim.jit  # noqa: F401  (before Numba: it sets Numba's cache folder and switches SVML off)
+
+# isort: split
 from numba import njit
 
 from sim.rng import Purpose, normal_pair, replication_key, stream, uniform

@@ -7,22 +7,23 @@ import time
 
 from sim.cli.arguments import add_report_command, command_line
 from sim.cli.validate import results_folder
-from sim.experiments.calibration import calibrate, fit_label, load_calibration, report
-from sim.experiments.statistics import format_number
-from sim.experiments.store import write_atomically
-from sim.schema.calibration import MIN_REPS
+from sim.limits import MIN_CALIBRATION_REPS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
-    parser = add_report_command(commands, "calibrate", "calibration",
-                                "historical episodes under what was done, beside the record", MIN_REPS)  # fmt: skip
+    text = "historical episodes under what was done, beside the record"
+    parser = add_report_command(commands, "calibrate", "calibration", text, MIN_CALIBRATION_REPS)
     parser.set_defaults(handler=run, resumable=True)
     return parser
 
 
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p calibrate``: print the fit per episode and write the report (raises InputError)."""
+    from sim.experiments.calibration import calibrate, fit_label, load_calibration, report
+    from sim.experiments.statistics import format_number
+    from sim.experiments.store import write_atomically
+
     spec = load_calibration(args.file)
     reps = args.reps or spec.reps
     folder = results_folder(args, spec.digest, reps)

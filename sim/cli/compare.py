@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.experiments.compare import FORMATS, compare, format_comparison
+from sim.experiments import COMPARE_FORMATS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -21,11 +21,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="STRATEGY (each strategy against it at the same settings), FIELD=VALUE (e.g. 'delay=0': each "
         "point against the same strategy at that setting) or STRATEGY:FIELD=VALUE; default no_response",
     )  # fmt: skip
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--format", choices=COMPARE_FORMATS, default="text", help="output format (default text)")
     parser.set_defaults(handler=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> None:
     """Print the comparison of ``args.folder`` against ``args.baseline``."""
+    from sim.experiments.compare import compare, format_comparison
+
     print(format_comparison(compare(args.folder, args.baseline), args.format))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from sim.config import shipped
-from sim.scenario import load_scenario
-from sim.strategy import load_strategy
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -17,6 +15,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Print one line per shipped item: name and description."""
+    from sim.scenario import load_scenario
+    from sim.strategy import load_strategy
+
     kind = args.command
     loader = load_scenario if kind == "scenarios" else load_strategy
     for name in shipped(kind):

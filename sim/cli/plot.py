@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from sim.cli.arguments import whole
-from sim.experiments.plots import PLOTS, reload_experiment, write_report
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -22,6 +21,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> None:
     """Write the plots and report of ``args.folder`` and say where they are."""
+    from sim.experiments.plots import PLOTS, reload_experiment, write_report
+
     report = write_report(args.folder, args.reps)
     _, why = reload_experiment(args.folder)
     if why:

@@ -6,12 +6,7 @@ import argparse
 import time
 
 from sim.cli.arguments import parquet_path, whole
-from sim.experiments.store import write_table
-from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
-from sim.scenario import load_scenario
-from sim.schema.registry import apply_overrides
-from sim.simulate import ENGINES, simulate
-from sim.strategy import load_strategy
+from sim.limits import ENGINES, MAX_REPS, MAX_SEED, MAX_WEEKS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -59,13 +54,21 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def main(args: argparse.Namespace) -> None:
     """Run ``r2p run`` (raises :class:`sim.config.InputError` on bad input)."""
+    from sim.experiments.runner import compile_kernel
     from sim.experiments.statistics import format_table, summary_table
+    from sim.experiments.store import write_table
+    from sim.scenario import load_scenario
+    from sim.schema.registry import apply_overrides
+    from sim.simulate import simulate
+    from sim.strategy import load_strategy
 
     scenario = load_scenario(args.scenario)
     strategy = load_strategy(args.strategy)
     if args.veto_restraint is not None:
         strategy = strategy.replace(veto_restraint=args.veto_restraint)
     scenario, strategy = apply_overrides(scenario, strategy, args.overrides)
+    if args.engine == "numba":
+        compile_kernel()
     start = time.perf_counter()
     outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks, by_state=args.by_state)
     seconds = time.perf_counter() - start

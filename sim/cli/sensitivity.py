@@ -6,10 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from sim.cli.arguments import add_execution
-from sim.experiments.sensitivity import load_sensitivity, run_sensitivity
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -24,6 +21,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p sensitivity`` (raises :class:`sim.config.InputError` on bad input)."""
+    import pandas as pd
+
+    from sim.experiments.sensitivity import load_sensitivity, run_sensitivity
+
     spec = load_sensitivity(args.file)
     folder = args.out if args.out is not None else Path("results") / spec.name
     start = time.perf_counter()

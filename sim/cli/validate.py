@@ -8,15 +8,13 @@ import time
 from pathlib import Path
 
 from sim.cli.arguments import add_report_command, command_line
-from sim.experiments.runner import code_digest
-from sim.experiments.validation import FACTS, format_summary, load_validation, validate, write_report
-from sim.schema.validation import MIN_REPS
+from sim.limits import MIN_VALIDATION_REPS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``validate`` subcommand to the ``r2p`` subparsers."""
     text = "measure the stylised facts S1-S9 and trade-off checks S10-S13 and write a validation report"
-    parser = add_report_command(commands, "validate", "validation", text, MIN_REPS)
+    parser = add_report_command(commands, "validate", "validation", text, MIN_VALIDATION_REPS)
     parser.add_argument("--only", type=facts_argument, default=(),
                         help="comma-separated facts to measure, e.g. S10,S11,S12 (default: all)")  # fmt: skip
     parser.set_defaults(handler=run, resumable=True)
@@ -24,7 +22,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def facts_argument(text: str) -> tuple[str, ...]:
-    """A parser of ``--only`` values: comma-separated fact names, each one of :data:`FACTS`."""
+    """A parser of ``--only`` values: comma-separated fact names, each one of
+    :data:`sim.experiments.validation.FACTS`."""
+    from sim.experiments.validation import FACTS
+
     names = tuple(name.strip() for name in text.split(","))
     wrong = [name for name in names if name not in FACTS]
     if wrong or not names:
@@ -35,6 +36,8 @@ def facts_argument(text: str) -> tuple[str, ...]:
 def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
     """``--results``, or ``results/KIND-DIGEST-CODE-REPS``: a new run of an edited file, or of
     edited model code (:func:`sim.experiments.runner.code_digest`), gets its own folder."""
+    from sim.experiments.runner import code_digest
+
     if args.results is not None:
         return args.results
     only = "-" + "-".join(args.only) if getattr(args, "only", ()) else ""
@@ -43,6 +46,8 @@ def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
 
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p validate``: print the table of the facts and write the report (raises InputError)."""
+    from sim.experiments.validation import format_summary, load_validation, validate, write_report
+
     spec = load_validation(args.file)
     reps = args.reps or spec.reps
     folder = results_folder(args, spec.digest, reps)

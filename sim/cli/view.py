@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from sim.view.server import serve
-
 
 def port(text: str) -> int:
     """A TCP port number from 1024 to 65535 (one-line error otherwise)."""
@@ -26,4 +24,6 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the page in this process until SIGTERM or Ctrl-C (see :func:`sim.view.server.serve`)."""
+    from sim.view.server import serve
+
     return serve(args.host, args.port)

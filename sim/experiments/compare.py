@@ -31,7 +31,6 @@ COMPARED = ("deaths", "displaced", "onset")
 """Outcomes compared: expected deaths, expected displaced, probability of onset."""
 COLUMNS = ["point", "label", "strategy", "baseline_point", "baseline", "outcome", "mean", "baseline_mean",
            "difference", "ci95_low", "ci95_high", "n"]  # fmt: skip
-FORMATS = ("text", "markdown", "csv")
 _NOT_GRID = {"point", "label", "scenario", "strategy", SAME_AS}
 _FORMS = "STRATEGY, FIELD=VALUE or STRATEGY:FIELD=VALUE (fields joined by ',')"
 
@@ -234,7 +233,8 @@ def wide(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_comparison(table: pd.DataFrame, form: str = "text") -> str:
-    """A :func:`compare` table as compact text, a Markdown table or CSV, one row per point.
+    """A :func:`compare` table as compact text, a Markdown table or CSV (``form``, one of
+    :data:`sim.experiments.COMPARE_FORMATS`), one row per point.
 
     Differences are rounded to the precision their CI supports (:func:`format_estimate`).
     """

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import sim.jit  # noqa: F401  (before Numba: it sets Numba's cache folder and switches SVML off)
+
+# isort: split
 import numba
 import numpy as np
 import pandas as pd
@@ -35,8 +38,9 @@ import pyarrow.parquet as pq
 
 from sim.concepts import Strat
 from sim.config import InputError
+from sim.engines import kernel
 from sim.experiments.design import DesignPoint
-from sim.experiments.progress import bar
+from sim.experiments.progress import Progress, step
 from sim.experiments.store import (
     DESIGN,
     MANIFEST,
@@ -240,7 +244,7 @@ def evaluate(
             if not waiting[same.get(p, p)]:
                 finished(p)
     total = sum(c.count for c in chunks)
-    meter = bar(total, desc, total - sum(c.count for c in todo), enabled=progress)
+    meter = Progress(total, desc, total - sum(c.count for c in todo), enabled=progress)
 
     def store(c: Chunk, table: pd.DataFrame) -> None:
         table.insert(0, "point", np.int64(c.point))
@@ -253,6 +257,8 @@ def evaluate(
 
     try:
         if client is None:
+            if todo:
+                compile_kernel(progress)
             _run_here(todo, points, measures, seed, weeks, workers, store)
         else:
             with client:
@@ -297,6 +303,17 @@ def warm_up() -> None:
     from sim.strategy import load_strategy
 
     simulate(load_scenario("fragile_region"), load_strategy("no_response"), 1, 0, weeks=1)
+
+
+def compile_kernel(progress: bool = True) -> None:
+    """Compile the kernel now, saying so, if neither this process nor Numba's cache has it (the first
+    run after installing or editing the model takes about a minute), so that no progress or rate
+    counts that time. A cached kernel is left to load with the first chunk."""
+    block = kernel.run_block
+    if block.signatures or Path(block._cache._cache_file._index_path).is_file():
+        return
+    with step("compiling the simulation kernel (first run only)", enabled=progress):
+        warm_up()
 
 
 def _connect(address: str) -> Client:

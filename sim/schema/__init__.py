@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from pydantic.json_schema import GenerateJsonSchema
-
 KINDS = {
     "scenario": ("sim.schema.scenario", "ScenarioFile"),
     "strategy": ("sim.schema.strategy", "StrategyFile"),
@@ -23,16 +21,6 @@ KINDS = {
 """Each kind of input file and the module and model that describe it."""
 
 
-class _TomlSchema(GenerateJsonSchema):
-    """JSON Schema for TOML files: no ``null`` defaults (TOML has no null; a field left out is absent)."""
-
-    def default_schema(self, schema: Any) -> dict[str, Any]:
-        json = super().default_schema(schema)
-        if json.get("default", 0) is None:
-            del json["default"]
-        return json
-
-
 def model(kind: str) -> Any:
     """The pydantic model of a kind of input file (a key of :data:`KINDS`)."""
     module, name = KINDS[kind]
@@ -41,5 +29,7 @@ def model(kind: str) -> Any:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a kind of input file (a key of :data:`KINDS`)."""
-    schema = model(kind).model_json_schema(schema_generator=_TomlSchema)
+    from sim.schema.rules import TomlSchema  # pydantic: not loaded to list the kinds (``r2p --help``)
+
+    schema = model(kind).model_json_schema(schema_generator=TomlSchema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": f"r2p {kind} file"}

@@ -6,11 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
-from sim.limits import MAX_REPS, MAX_SEED
+from sim.limits import MAX_REPS, MAX_SEED, MIN_CALIBRATION_REPS
 from sim.schema.rules import VERSION, VERSION_TEXT, Doc, Number, Pair, Table, Text, tables
-
-MIN_REPS = 10
-"""Fewest replications per arm of a calibration."""
 
 
 class CalibrationHead(Table):
@@ -20,7 +17,9 @@ class CalibrationHead(Table):
     name: Annotated[str, Text()] = Field(description="name of the calibration")
     description: Annotated[str, Text()] = Field("", description="one line, for the report")
     seed: Annotated[int, Number(0, MAX_SEED, integer=True)] = Field(description="root seed of every arm")
-    reps: Annotated[int, Number(MIN_REPS, MAX_REPS, integer=True)] = Field(description="replications per arm")
+    reps: Annotated[int, Number(MIN_CALIBRATION_REPS, MAX_REPS, integer=True)] = Field(
+        description="replications per arm"
+    )
     counterfactual: Annotated[str, Text(), Doc(allowed="a preset name (with suffixes) or a path")] = Field(
         description="a strategy every episode is also run under"
     )

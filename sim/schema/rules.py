@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
 from sim.config import InputError
@@ -416,3 +417,13 @@ def validate(model: type[Table], data: Any, file: str | Path, where: str = "") -
         return model.model_validate(data)
     except ValidationError as error:
         raise one_line(error, file, model, where) from None
+
+
+class TomlSchema(GenerateJsonSchema):
+    """JSON Schema for TOML files: no ``null`` defaults (TOML has no null; a field left out is absent)."""
+
+    def default_schema(self, schema: Any) -> dict[str, Any]:
+        json = super().default_schema(schema)
+        if json.get("default", 0) is None:
+            del json["default"]
+        return json

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, create_model, model_validator
 
 from sim.concepts import INSTRUMENT_NAMES
-from sim.limits import MAX_DELAY, MAX_REPS, MAX_SEED, MAX_WEEKS
+from sim.limits import MAX_DELAY, MAX_REPS, MAX_SEED, MAX_WEEKS, MIN_VALIDATION_REPS
 from sim.schema.rules import (
     VERSION,
     VERSION_TEXT,
@@ -24,9 +24,6 @@ from sim.schema.rules import (
 )
 from sim.schema.scenario import PATRONS, StateTable
 from sim.state import RISK_FACTORS
-
-MIN_REPS = 100
-"""Fewest replications per arm: below, some facts (the tail fit, rate ratios) have too few events."""
 
 _SCENARIO = Annotated[str, Text(), Doc(allowed="a shipped scenario name or a path")]
 _STRATEGY = Annotated[str, Text(), Doc(allowed="a strategy name or a path")]
@@ -46,7 +43,9 @@ class ValidationHead(Table):
     name: Annotated[str, Text()] = Field(description="name of the validation")
     description: Annotated[str, Text()] = Field("", description="one line, for the report")
     seed: Annotated[int, Number(0, MAX_SEED, integer=True)] = Field(description="root seed of every arm")
-    reps: Annotated[int, Number(MIN_REPS, MAX_REPS, integer=True)] = Field(description="replications per arm")
+    reps: Annotated[int, Number(MIN_VALIDATION_REPS, MAX_REPS, integer=True)] = Field(
+        description="replications per arm"
+    )
 
 
 StateChanges = create_model(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sim.jit  # before Numba: it sets Numba's cache folder and switches SVML off
+
+# isort: split
 import numba
 import numpy as np
 import pytest

@@ -128,3 +128,9 @@ def test_points_with_the_same_inputs_are_simulated_once_and_read_as_their_own(tm
         direct = sim.simulate(point.scenario, point.strategy, 60, seed=9)
         pd.testing.assert_frame_equal(read_point(folder, point.index), direct)
     assert list(read_outcomes(folder)["point"].value_counts().sort_index()) == [60] * 4
+
+
+def test_compile_kernel_says_nothing_once_the_kernel_is_compiled(capsys: pytest.CaptureFixture[str]) -> None:
+    sim.simulate("fragile_region", "no_response", 1, weeks=1)
+    runner.compile_kernel()
+    assert capsys.readouterr().err == ""
