@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sim.config import InputError
+from sim.config import InputError, quote
 from sim.engines import kernel
 from sim.limits import MAX_SEED
 from sim.model_inputs import model_inputs
@@ -50,13 +50,13 @@ def outcome_frame(values: np.ndarray, first: int = 0, states: list[str] | tuple[
 
 def _check_run(reps: int, seed: int, engine: str, first: int) -> None:
     if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:
-        raise InputError("simulate", "reps", f"{reps!r} is not allowed", "a whole number >= 1")
+        raise InputError("simulate", "reps", f"{quote(reps)} is not allowed", "a whole number >= 1")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
-        raise InputError("simulate", "seed", f"{seed!r} is not allowed", f"a whole number from 0 to {MAX_SEED}")
+        raise InputError("simulate", "seed", f"{quote(seed)} is not allowed", f"a whole number from 0 to {MAX_SEED}")
     if isinstance(first, bool) or not isinstance(first, (int, np.integer)) or first < 0:
-        raise InputError("simulate", "first", f"{first!r} is not allowed", "a whole number >= 0")
+        raise InputError("simulate", "first", f"{quote(first)} is not allowed", "a whole number >= 0")
     if engine not in ENGINES:
-        raise InputError("simulate", "engine", f"{engine!r} is not allowed", ", ".join(ENGINES))
+        raise InputError("simulate", "engine", f"{quote(engine)} is not allowed", ", ".join(ENGINES))
 
 
 def simulate(

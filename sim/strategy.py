@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, N_P5, NAMED_ONLY, Pillar, Strat
-from sim.config import InputError, read_toml, resolve, shipped
+from sim.config import InputError, quote, read_toml, resolve, shipped
 from sim.limits import MAX_DELAY  # noqa: F401  (re-exported: sim.view and facts import it from here)
 from sim.parameters import STRATEGY_SWITCHES, P
 from sim.schema.rules import validate
@@ -60,7 +60,7 @@ class Strategy:
         """A copy in which instrument ``name`` has some settings changed."""
         if name not in INSTRUMENT_NAMES:
             raise InputError(
-                self.source or self.name, "instruments", f"no instrument {name!r}", ", ".join(INSTRUMENT_NAMES)
+                self.source or self.name, "instruments", f"no instrument {quote(name)}", ", ".join(INSTRUMENT_NAMES)
             )
         k = INSTRUMENT_NAMES.index(name)
         settings = list(self.settings)

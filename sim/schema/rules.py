@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import core_schema
 
-from sim.config import InputError
+from sim.config import InputError, quote
 
 
 class FieldError(ValueError):
@@ -36,7 +36,7 @@ class FieldError(ValueError):
 
 def describe(value: Any) -> str:
     """A value with its TOML-side type, as error messages show it: ``'long' (str)``."""
-    return f"{value!r} ({type(value).__name__})"
+    return f"{quote(value)} ({type(value).__name__})"
 
 
 class Rule(ABC):
@@ -87,7 +87,7 @@ class Number(Rule):
             article = "an integer" if self.integer else "a number"
             raise FieldError(f"expected {article}, got {describe(value)}", self.range_text())
         if (isinstance(value, float) and not math.isfinite(value)) or not self.low <= value <= self.high:
-            raise FieldError(f"{value!r} is out of range", self.range_text())
+            raise FieldError(f"{quote(value)} is out of range", self.range_text())
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -142,7 +142,7 @@ class Choice(Rule):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or value not in self.choices:
-            raise FieldError(f"{value!r} is not allowed", ", ".join(self.choices))
+            raise FieldError(f"{quote(value)} is not allowed", ", ".join(self.choices))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -165,7 +165,7 @@ class Names(Rule):
             raise FieldError(f"expected a list of strings, got {describe(value)}")
         for v in value:
             if self.choices is not None and v not in self.choices:
-                raise FieldError(f"{v!r} is not allowed", ", ".join(self.choices))
+                raise FieldError(f"{quote(v)} is not allowed", ", ".join(self.choices))
         if len(set(value)) != len(value):
             raise FieldError("has repeated entries")
         return tuple(value)
@@ -194,7 +194,7 @@ class Pair(Rule):
 
     def check(self, value: Any) -> tuple[Any, Any]:
         if not (isinstance(value, list) and len(value) == 2):
-            raise FieldError(f"expected two numbers, got {value!r}", self.allowed())
+            raise FieldError(f"expected two numbers, got {quote(value)}", self.allowed())
         a, b = (Number(self.low, self.high).check(v) for v in value)
         if a > b or (self.strict and a == b):
             raise FieldError(f"the first value must be {'below' if self.strict else 'at most'} the second",
@@ -222,7 +222,7 @@ class Numbers(Rule):
     def check(self, value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list) or len(value) < self.least:
             some = f"at least {self.least} " if self.least else ""
-            raise FieldError(f"expected a list of {some}numbers, got {value!r}", self.allowed())
+            raise FieldError(f"expected a list of {some}numbers, got {quote(value)}", self.allowed())
         return tuple(Number(self.low, self.high, self.integer).check(v) for v in value)
 
     def json_schema(self) -> dict[str, Any]:
@@ -252,7 +252,7 @@ class Shares(Rule):
         shares = {}
         for name, share in value.items():
             if self.choices is not None and name not in self.choices:
-                raise FieldError(f"{name!r} is not allowed", ", ".join(self.choices))
+                raise FieldError(f"{quote(name)} is not allowed", ", ".join(self.choices))
             try:
                 shares[name] = float(Number(0, 1).check(share))
             except FieldError as problem:
@@ -302,7 +302,7 @@ class Version(Rule):
 
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value not in SCHEMA_VERSIONS:
-            raise FieldError(f"schema version {value!r} is not known", ", ".join(map(str, SCHEMA_VERSIONS)))
+            raise FieldError(f"schema version {quote(value)} is not known", ", ".join(map(str, SCHEMA_VERSIONS)))
         return value
 
     def json_schema(self) -> dict[str, Any]:
