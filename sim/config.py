@@ -77,6 +77,8 @@ def resolve(name_or_path: str | Path, kind: str) -> Path:
     """Find a shipped file by name (``NAME`` or ``FOLDER/NAME``), or take a path to a ``.toml`` file."""
     try:
         return _resolve(str(name_or_path), kind)
+    except InputError:
+        raise
     except (OSError, ValueError) as error:  # a name too long for the file system, a NUL byte
         problem = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise InputError(name_or_path, "", f"cannot be opened ({problem})") from None

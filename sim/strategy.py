@@ -146,15 +146,25 @@ def load_strategy(name_or_path: str | Path) -> Strategy:
     InputError
         With one line naming the file, the field and what is allowed.
     """
-    base, *suffixes = str(name_or_path).split("+")
+    base, suffixes = _split_suffixes(str(name_or_path))
     path = resolve(base, "strategies")
     strategy = parse_strategy(read_toml(path), path)
     for suffix in suffixes:
-        if suffix not in STRATEGY_SWITCHES:
-            allowed = ", ".join(f"+{s}" for s in STRATEGY_SWITCHES)
-            raise InputError(name_or_path, "", f"unknown suffix '+{suffix}'", allowed)
         strategy = strategy.replace(**{suffix: True}, name=f"{strategy.name}+{suffix}")
     return strategy
+
+
+def _split_suffixes(text: str) -> tuple[str, list[str]]:
+    """``text`` without its ``+veto_restraint`` and ``+uniting_for_peace`` suffixes at the end, and
+    those suffixes in written order (a ``+`` elsewhere, as in a path, is part of the name)."""
+    suffixes: list[str] = []
+    while found := next((s for s in STRATEGY_SWITCHES if text.endswith(f"+{s}")), None):
+        text = text.removesuffix(f"+{found}")
+        suffixes.insert(0, found)
+    if "+" in text and "/" not in text and "\\" not in text and not text.endswith(".toml"):
+        allowed = ", ".join(f"+{s}" for s in STRATEGY_SWITCHES)
+        raise InputError(text, "", f"unknown suffix {quote(text[text.index('+') :])}", allowed)
+    return text, suffixes
 
 
 def presets() -> list[str]:

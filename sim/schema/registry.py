@@ -16,6 +16,7 @@ choices), unit and description, and ``Key.apply`` sets the field on a scenario a
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
 from collections.abc import Callable
@@ -84,8 +85,10 @@ class Key:
 
     @property
     def low(self) -> float:
-        """Smallest allowed value of a numeric field (a slider's start)."""
-        return self._number().low
+        """Smallest allowed value of a numeric field (a slider's start; the next float above the
+        bound of a field that excludes it)."""
+        number = self._number()
+        return math.nextafter(number.low, math.inf) if number.above else number.low
 
     @property
     def high(self) -> float:

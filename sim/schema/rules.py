@@ -72,32 +72,38 @@ class Number(Rule):
     low: float
     high: float
     integer: bool = False
+    above: bool = False
+    """``low`` itself is not allowed (e.g. an odds ratio, whose logarithm the model takes)."""
 
     @property
     def kind(self) -> str:  # type: ignore[override]
         return "integer" if self.integer else "number"
 
     def range_text(self) -> str:
-        """``an integer from 0 to 520``."""
-        return f"{'an integer' if self.integer else 'a number'} from {self.low:g} to {self.high:g}"
+        """``an integer from 0 to 520``, ``a number above 0, up to 20``."""
+        start = f"above {self.low:g}, up" if self.above else f"from {self.low:g}"
+        return f"{'an integer' if self.integer else 'a number'} {start} to {self.high:g}"
+
+    def _in_range(self, value: float) -> bool:
+        return (self.low < value if self.above else self.low <= value) and value <= self.high
 
     def check(self, value: Any) -> Any:
         ok_type = isinstance(value, int) if self.integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok_type:
             article = "an integer" if self.integer else "a number"
             raise FieldError(f"expected {article}, got {describe(value)}", self.range_text())
-        if (isinstance(value, float) and not math.isfinite(value)) or not self.low <= value <= self.high:
+        if (isinstance(value, float) and not math.isfinite(value)) or not self._in_range(value):
             raise FieldError(f"{quote(value)} is out of range", self.range_text())
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": self.kind, "minimum": self.low, "maximum": self.high}
+        return {"type": self.kind, "exclusiveMinimum" if self.above else "minimum": self.low, "maximum": self.high}
 
     def allowed(self) -> str:
         def text(x: float) -> str:
             return f"{int(x):,}" if float(x).is_integer() and abs(x) >= 1e5 and abs(x) < 1e19 else f"{x:g}"
 
-        return f"{text(self.low)} to {text(self.high)}"
+        return f"{'> ' if self.above else ''}{text(self.low)} to {text(self.high)}"
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,9 @@ class ScenarioHead(Table):
 def parameter_field(p: Param, description: str | None = None) -> Any:
     """Annotated type and field of an override of parameter ``p`` (absent: the default holds)."""
     text = description or p.description
+    rule = Number(p.low, p.high, integer=p.integer, above=p.unit == "odds ratio" and p.low == 0)  # log(0) = -inf
     return (
-        Annotated[float | None, Number(p.low, p.high, integer=p.integer), Doc(default=f"{p.default:g}")],
+        Annotated[float | None, rule, Doc(default=f"{p.default:g}")],
         Field(None, description=f"{text} (unit: {p.unit}; source: {p.source})"),
     )
 
