@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.concepts import INSTRUMENT_NAMES, Crime, Leadership, Phase, Stance
-from sim.config import InputError, read_toml, resolve
+from sim.config import InputError, quote, read_toml, resolve
 from sim.deciders import delivery_capacity, most_capable_body
 from sim.parameters import P, default_vector
 from sim.schema.rules import FieldError, rule_of, validate
@@ -168,7 +168,7 @@ class Scenario:
     def with_state(self, name: str, **changes: object) -> Scenario:
         """A copy in which state ``name`` has some fields changed."""
         if name not in self.state_names:
-            raise InputError(self.source or self.name, "states", f"no state {name!r}", ", ".join(self.state_names))
+            raise InputError(self.source or self.name, "states", f"no state {quote(name)}", ", ".join(self.state_names))
         states = tuple(dataclasses.replace(s, **changes) if s.name == name else s for s in self.states)
         return self.replace(states=states)
 

@@ -8,9 +8,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sim.config import InputError
+from sim.config import InputError, quote
 from sim.engines import kernel
-from sim.limits import ENGINES, MAX_SEED
+from sim.limits import ENGINES, MAX_SEED, MAX_WEEKS
 from sim.model_inputs import model_inputs
 from sim.rules.outcomes import OUTCOMES, n_outcomes, outcome_columns
 from sim.scenario import Scenario, load_scenario
@@ -47,15 +47,23 @@ def outcome_frame(values: np.ndarray, first: int = 0, states: list[str] | tuple[
     return frame
 
 
-def _check_run(reps: int, seed: int, engine: str, first: int) -> None:
-    if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:
-        raise InputError("simulate", "reps", f"{reps!r} is not allowed", "a whole number >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
-        raise InputError("simulate", "seed", f"{seed!r} is not allowed", f"a whole number from 0 to {MAX_SEED}")
-    if isinstance(first, bool) or not isinstance(first, (int, np.integer)) or first < 0:
-        raise InputError("simulate", "first", f"{first!r} is not allowed", "a whole number >= 0")
+def _whole(value: object, low: int, high: int) -> bool:
+    """Whether ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and low <= value <= high
+
+
+def _check_run(reps: int, seed: int, engine: str, first: int, weeks: int | None) -> None:
+    if not _whole(reps, 1, MAX_SEED):
+        raise InputError("simulate", "reps", f"{quote(reps)} is not allowed", "a whole number >= 1")
+    if not _whole(seed, 0, MAX_SEED):
+        raise InputError("simulate", "seed", f"{quote(seed)} is not allowed", f"a whole number from 0 to {MAX_SEED}")
+    if not _whole(first, 0, MAX_SEED + 1 - reps):
+        raise InputError("simulate", "first", f"{quote(first)} is not allowed",
+                         f"a whole number >= 0 with first + reps <= {MAX_SEED + 1}")  # fmt: skip
+    if weeks is not None and not _whole(weeks, 1, MAX_WEEKS):
+        raise InputError("simulate", "weeks", f"{quote(weeks)} is not allowed", f"a whole number from 1 to {MAX_WEEKS}")
     if engine not in ENGINES:
-        raise InputError("simulate", "engine", f"{engine!r} is not allowed", ", ".join(ENGINES))
+        raise InputError("simulate", "engine", f"{quote(engine)} is not allowed", ", ".join(ENGINES))
 
 
 def simulate(
@@ -101,7 +109,7 @@ def simulate(
     numpy.ndarray, optional
         With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
     """
-    _check_run(reps, seed, engine, first)
+    _check_run(reps, seed, engine, first, weeks)
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     strategy = strategy if isinstance(strategy, Strategy) else load_strategy(strategy)
     if engine == "numba":

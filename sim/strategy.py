@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, N_INSTRUMENTS, N_P5, NAMED_ONLY, Pillar, Strat
-from sim.config import InputError, read_toml, resolve, shipped
+from sim.config import InputError, quote, read_toml, resolve, shipped
 from sim.limits import MAX_DELAY  # noqa: F401  (re-exported: sim.view and facts import it from here)
 from sim.parameters import STRATEGY_SWITCHES, P
 from sim.schema.rules import validate
@@ -60,7 +60,7 @@ class Strategy:
         """A copy in which instrument ``name`` has some settings changed."""
         if name not in INSTRUMENT_NAMES:
             raise InputError(
-                self.source or self.name, "instruments", f"no instrument {name!r}", ", ".join(INSTRUMENT_NAMES)
+                self.source or self.name, "instruments", f"no instrument {quote(name)}", ", ".join(INSTRUMENT_NAMES)
             )
         k = INSTRUMENT_NAMES.index(name)
         settings = list(self.settings)
@@ -146,15 +146,25 @@ def load_strategy(name_or_path: str | Path) -> Strategy:
     InputError
         With one line naming the file, the field and what is allowed.
     """
-    base, *suffixes = str(name_or_path).split("+")
+    base, suffixes = _split_suffixes(str(name_or_path))
     path = resolve(base, "strategies")
     strategy = parse_strategy(read_toml(path), path)
     for suffix in suffixes:
-        if suffix not in STRATEGY_SWITCHES:
-            allowed = ", ".join(f"+{s}" for s in STRATEGY_SWITCHES)
-            raise InputError(name_or_path, "", f"unknown suffix '+{suffix}'", allowed)
         strategy = strategy.replace(**{suffix: True}, name=f"{strategy.name}+{suffix}")
     return strategy
+
+
+def _split_suffixes(text: str) -> tuple[str, list[str]]:
+    """``text`` without its ``+veto_restraint`` and ``+uniting_for_peace`` suffixes at the end, and
+    those suffixes in written order (a ``+`` elsewhere, as in a path, is part of the name)."""
+    suffixes: list[str] = []
+    while found := next((s for s in STRATEGY_SWITCHES if text.endswith(f"+{s}")), None):
+        text = text.removesuffix(f"+{found}")
+        suffixes.insert(0, found)
+    if "+" in text and "/" not in text and "\\" not in text and not text.endswith(".toml"):
+        allowed = ", ".join(f"+{s}" for s in STRATEGY_SWITCHES)
+        raise InputError(text, "", f"unknown suffix {quote(text[text.index('+') :])}", allowed)
+    return text, suffixes
 
 
 def presets() -> list[str]:

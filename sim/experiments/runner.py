@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.concepts import Strat
-from sim.config import InputError
+from sim.config import InputError, quote
 from sim.engines import kernel
 from sim.experiments.design import DesignPoint
 from sim.experiments.progress import Progress, step
@@ -316,15 +316,28 @@ def compile_kernel(progress: bool = True) -> None:
         warm_up()
 
 
+_SCHEMES = ("tcp", "tls")
+"""Protocols of a Dask scheduler address that this Dask install connects to (ucx:// needs extras)."""
+
+
 def _connect(address: str) -> Client:
     """A client of the Dask scheduler at ``address`` (checked before anything is written)."""
     from distributed import Client
+    from distributed.security import Security
 
+    allowed = "the address of a running dask scheduler, e.g. tcp://127.0.0.1:8786"
+    scheme = address.partition("://")[0] if "://" in address else "tcp"
+    if scheme not in _SCHEMES:
+        raise InputError("--scheduler", "", f"{quote(address)}: the {quote(scheme)} protocol is not supported",
+                         f"{allowed} (protocols {', '.join(_SCHEMES)})")  # fmt: skip
+    if scheme == "tls" and Security().get_connection_args("client")["ssl_context"] is None:
+        raise InputError("--scheduler", "", f"{quote(address)}: no TLS certificates in Dask's configuration",
+                         f"{allowed}, or tls:// with distributed.comm.tls set up")  # fmt: skip
     try:
         return Client(address, timeout=10)
     except (OSError, TimeoutError, ValueError) as error:
-        raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at {address!r} ({error})",
-                         "the address of a running dask scheduler, e.g. tcp://127.0.0.1:8786") from None  # fmt: skip
+        raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at {quote(address)} ({error})",
+                         allowed) from None  # fmt: skip
 
 
 def _run_on_cluster(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
+from sim.config import quote
 from sim.limits import MAX_REPS, MAX_SEED, MAX_WEEKS
 from sim.schema.registry import ENTRIES, json_pattern
 from sim.schema.rules import VERSION, VERSION_TEXT, Choice, Doc, FieldError, Names, Number, Rule, Table, Text
@@ -92,7 +93,7 @@ class UncertainInput(Table):
             if ranged and getattr(self, name) is None:
                 raise FieldError("missing", "", (name,))
         if ranged and not self.low < self.high:
-            raise FieldError(f"{self.high!r} is not greater than low ({self.low!r})", "high > low", ("high",))
+            raise FieldError(f"{quote(self.high)} is not greater than low ({quote(self.low)})", "high > low", ("high",))
         return self
 
 

@@ -16,6 +16,7 @@ choices), unit and description, and ``Key.apply`` sets the field on a scenario a
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sim.concepts import INSTRUMENT_NAMES, Pillar
-from sim.config import InputError
+from sim.config import InputError, quote
 from sim.parameters import BY_NAME, STRATEGY_SWITCHES
 from sim.scenario import Scenario
 from sim.schema.rules import Boolean, FieldError, Number, Rule, rule_of
@@ -84,8 +85,10 @@ class Key:
 
     @property
     def low(self) -> float:
-        """Smallest allowed value of a numeric field (a slider's start)."""
-        return self._number().low
+        """Smallest allowed value of a numeric field (a slider's start; the next float above the
+        bound of a field that excludes it)."""
+        number = self._number()
+        return math.nextafter(number.low, math.inf) if number.above else number.low
 
     @property
     def high(self) -> float:
@@ -109,7 +112,7 @@ class Key:
             return low, high
         for name, value in (("low", low), ("high", high)):
             if float(value) != int(value):
-                raise InputError(file, f"{where}.{name}", f"{value!r} is not a whole number",
+                raise InputError(file, f"{where}.{name}", f"{quote(value)} is not a whole number",
                                  f"a whole number, as {self.key} is")  # fmt: skip
         return int(low), int(high)
 
@@ -166,7 +169,8 @@ def _parameter(parameter: str) -> Setter:
 def _state(field: str) -> Setter:
     def setter(scenario: Scenario, strategy: Strategy, name: str, value: Any) -> tuple[Scenario, Strategy]:
         if name not in scenario.state_names:
-            raise FieldError(f"scenario {scenario.name!r} has no state {name!r}", ", ".join(scenario.state_names))
+            problem = f"scenario {quote(scenario.name)} has no state {quote(name)}"
+            raise FieldError(problem, ", ".join(scenario.state_names))
         state = dataclasses.replace(next(s for s in scenario.states if s.name == name), **{field: value})
         check_severity(state.severity, state.phase, ())
         return scenario.with_state(name, **{field: value}), strategy
@@ -228,7 +232,7 @@ def _find(key: str) -> Key:
                    rest[0].removeprefix("pillar"))  # fmt: skip
     if head == "strategy" and len(rest) == 3 and rest[0] == "instruments":
         if rest[1] not in INSTRUMENT_NAMES:
-            raise FieldError(f"{rest[1]!r} is not an instrument", ", ".join(INSTRUMENT_NAMES))
+            raise FieldError(f"{quote(rest[1])} is not an instrument", ", ".join(INSTRUMENT_NAMES))
         return Key(key, _member("strategy.instruments.NAME", rest[2], SETTING_FIELDS, "is not an instrument setting"),
                    rest[1])  # fmt: skip
     if head == "scenario" and len(rest) == 2 and rest[0] == "warning":
@@ -245,7 +249,7 @@ def _find(key: str) -> Key:
 
 def _member(prefix: str, field: str, fields: tuple[str, ...], problem: str) -> Entry:
     if field not in fields:
-        raise FieldError(f"{field!r} {problem}", ", ".join(fields))
+        raise FieldError(f"{quote(field)} {problem}", ", ".join(fields))
     return _BY_PATTERN[f"{prefix}.{field}"]
 
 
@@ -277,7 +281,7 @@ def override(text: str, flag: str = "--set") -> tuple[Key, Any]:
     """
     key, equals, raw = text.partition("=")
     if not equals or not key.strip():
-        raise InputError(flag, "", f"{text!r} is not KEY=VALUE", "e.g. strategy.pillar3.delay=4")
+        raise InputError(flag, "", f"{quote(text)} is not KEY=VALUE", "e.g. strategy.pillar3.delay=4")
     key, raw = key.strip(), raw.strip()
     try:
         value = tomllib.loads(f"v = {raw}")["v"]

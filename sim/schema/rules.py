@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
-from sim.config import InputError
+from sim.config import InputError, quote
 
 
 class FieldError(ValueError):
@@ -37,7 +37,7 @@ class FieldError(ValueError):
 
 def describe(value: Any) -> str:
     """A value with its TOML-side type, as error messages show it: ``'long' (str)``."""
-    return f"{value!r} ({type(value).__name__})"
+    return f"{quote(value)} ({type(value).__name__})"
 
 
 class Rule(ABC):
@@ -73,32 +73,38 @@ class Number(Rule):
     low: float
     high: float
     integer: bool = False
+    above: bool = False
+    """``low`` itself is not allowed (e.g. an odds ratio, whose logarithm the model takes)."""
 
     @property
     def kind(self) -> str:  # type: ignore[override]
         return "integer" if self.integer else "number"
 
     def range_text(self) -> str:
-        """``an integer from 0 to 520``."""
-        return f"{'an integer' if self.integer else 'a number'} from {self.low:g} to {self.high:g}"
+        """``an integer from 0 to 520``, ``a number above 0, up to 20``."""
+        start = f"above {self.low:g}, up" if self.above else f"from {self.low:g}"
+        return f"{'an integer' if self.integer else 'a number'} {start} to {self.high:g}"
+
+    def _in_range(self, value: float) -> bool:
+        return (self.low < value if self.above else self.low <= value) and value <= self.high
 
     def check(self, value: Any) -> Any:
         ok_type = isinstance(value, int) if self.integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok_type:
             article = "an integer" if self.integer else "a number"
             raise FieldError(f"expected {article}, got {describe(value)}", self.range_text())
-        if (isinstance(value, float) and not math.isfinite(value)) or not self.low <= value <= self.high:
-            raise FieldError(f"{value!r} is out of range", self.range_text())
+        if (isinstance(value, float) and not math.isfinite(value)) or not self._in_range(value):
+            raise FieldError(f"{quote(value)} is out of range", self.range_text())
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": self.kind, "minimum": self.low, "maximum": self.high}
+        return {"type": self.kind, "exclusiveMinimum" if self.above else "minimum": self.low, "maximum": self.high}
 
     def allowed(self) -> str:
         def text(x: float) -> str:
             return f"{int(x):,}" if float(x).is_integer() and abs(x) >= 1e5 and abs(x) < 1e19 else f"{x:g}"
 
-        return f"{text(self.low)} to {text(self.high)}"
+        return f"{'> ' if self.above else ''}{text(self.low)} to {text(self.high)}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ class Choice(Rule):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or value not in self.choices:
-            raise FieldError(f"{value!r} is not allowed", ", ".join(self.choices))
+            raise FieldError(f"{quote(value)} is not allowed", ", ".join(self.choices))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -166,7 +172,7 @@ class Names(Rule):
             raise FieldError(f"expected a list of strings, got {describe(value)}")
         for v in value:
             if self.choices is not None and v not in self.choices:
-                raise FieldError(f"{v!r} is not allowed", ", ".join(self.choices))
+                raise FieldError(f"{quote(v)} is not allowed", ", ".join(self.choices))
         if len(set(value)) != len(value):
             raise FieldError("has repeated entries")
         return tuple(value)
@@ -195,7 +201,7 @@ class Pair(Rule):
 
     def check(self, value: Any) -> tuple[Any, Any]:
         if not (isinstance(value, list) and len(value) == 2):
-            raise FieldError(f"expected two numbers, got {value!r}", self.allowed())
+            raise FieldError(f"expected two numbers, got {quote(value)}", self.allowed())
         a, b = (Number(self.low, self.high).check(v) for v in value)
         if a > b or (self.strict and a == b):
             raise FieldError(f"the first value must be {'below' if self.strict else 'at most'} the second",
@@ -223,7 +229,7 @@ class Numbers(Rule):
     def check(self, value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list) or len(value) < self.least:
             some = f"at least {self.least} " if self.least else ""
-            raise FieldError(f"expected a list of {some}numbers, got {value!r}", self.allowed())
+            raise FieldError(f"expected a list of {some}numbers, got {quote(value)}", self.allowed())
         return tuple(Number(self.low, self.high, self.integer).check(v) for v in value)
 
     def json_schema(self) -> dict[str, Any]:
@@ -253,7 +259,7 @@ class Shares(Rule):
         shares = {}
         for name, share in value.items():
             if self.choices is not None and name not in self.choices:
-                raise FieldError(f"{name!r} is not allowed", ", ".join(self.choices))
+                raise FieldError(f"{quote(name)} is not allowed", ", ".join(self.choices))
             try:
                 shares[name] = float(Number(0, 1).check(share))
             except FieldError as problem:
@@ -303,7 +309,7 @@ class Version(Rule):
 
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value not in SCHEMA_VERSIONS:
-            raise FieldError(f"schema version {value!r} is not known", ", ".join(map(str, SCHEMA_VERSIONS)))
+            raise FieldError(f"schema version {quote(value)} is not known", ", ".join(map(str, SCHEMA_VERSIONS)))
         return value
 
     def json_schema(self) -> dict[str, Any]:

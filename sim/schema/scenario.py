@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, create_model, field_validator, model_validator
 
 from sim.concepts import COUNCIL_SEATS, INSTRUMENT_NAMES, N_P5, P5, Crime, Leadership, Phase, Stance, names
+from sim.config import quote
 from sim.limits import MAX_STATES, MAX_WEEKS
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES, Param
 from sim.schema.rules import (
@@ -61,8 +62,9 @@ class ScenarioHead(Table):
 def parameter_field(p: Param, description: str | None = None) -> Any:
     """Annotated type and field of an override of parameter ``p`` (absent: the default holds)."""
     text = description or p.description
+    rule = Number(p.low, p.high, integer=p.integer, above=p.unit == "odds ratio" and p.low == 0)  # log(0) = -inf
     return (
-        Annotated[float | None, Number(p.low, p.high, integer=p.integer), Doc(default=f"{p.default:g}")],
+        Annotated[float | None, rule, Doc(default=f"{p.default:g}")],
         Field(None, description=f"{text} (unit: {p.unit}; source: {p.source})"),
     )
 
@@ -311,15 +313,15 @@ class EventTable(Table):
         for name in ("leadership", "risk_factor", "salience", "tension", "instrument", "member"):
             given = getattr(self, name) is not None
             if given and name != needed:
-                raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", (name,))
+                raise FieldError(f"not a field of a {quote(self.kind)} event", needed or "none", (name,))
             if not given and name == needed:
-                raise FieldError(f"missing for a {self.kind!r} event", _EVENT_FIELD_ALLOWED[name], (name,))
+                raise FieldError(f"missing for a {quote(self.kind)} event", _EVENT_FIELD_ALLOWED[name], (name,))
         if self.intensity != 0.0 and self.kind != "measure":
-            raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", ("intensity",))
+            raise FieldError(f"not a field of a {quote(self.kind)} event", needed or "none", ("intensity",))
         if self.interest is None and self.kind == "patron":
             raise FieldError("missing for a 'patron' event", "0 to 1", ("interest",))
         if self.interest is not None and self.kind != "patron":
-            raise FieldError(f"not a field of a {self.kind!r} event", needed or "none", ("interest",))
+            raise FieldError(f"not a field of a {quote(self.kind)} event", needed or "none", ("interest",))
         return self
 
 
@@ -373,7 +375,8 @@ class ScenarioFile(Table):
         for n, s in enumerate(self.states):
             for other in s.neighbours:
                 if other not in known or other == s.name:
-                    raise FieldError(f"{other!r} is not another state", ", ".join(known), ("states", n, "neighbours"))
+                    where = ("states", n, "neighbours")
+                    raise FieldError(f"{quote(other)} is not another state", ", ".join(known), where)
                 borders[other].add(s.name)
         for n, s in enumerate(self.states):
             if len(borders[s.name]) > MAX_NEIGHBOURS:
@@ -384,16 +387,16 @@ class ScenarioFile(Table):
             for member in b.members:
                 if member not in known:
                     where = ("bodies", n, "members")
-                    raise FieldError(f"{member!r} is not a state", ", ".join(known), where)
+                    raise FieldError(f"{quote(member)} is not a state", ", ".join(known), where)
         for n, s in enumerate(self.states):
             for other, _ in s.refugees_to:
                 if other not in borders[s.name]:
                     allowed = ", ".join(sorted(borders[s.name])) or "none (no neighbours)"
-                    raise FieldError(f"{other!r} is not a neighbour", allowed, ("states", n, "refugees_to"))
+                    raise FieldError(f"{quote(other)} is not a neighbour", allowed, ("states", n, "refugees_to"))
         for key, rows in (("measures", self.measures), ("events", self.events)):
             for n, row in enumerate(rows):
                 if row.state not in known:
-                    raise FieldError(f"{row.state!r} is not a state", ", ".join(known), (key, n, "state"))
+                    raise FieldError(f"{quote(row.state)} is not a state", ", ".join(known), (key, n, "state"))
         seen = set()
         for n, m in enumerate(self.measures):
             if (m.state, m.instrument) in seen:
@@ -403,11 +406,11 @@ class ScenarioFile(Table):
         for name in known:
             count = sum(e.state == name for e in self.events)
             if count > MAX_EVENTS:
-                raise FieldError(f"{count} events for {name!r}", f"at most {MAX_EVENTS} per state", ("events",))
+                raise FieldError(f"{count} events for {quote(name)}", f"at most {MAX_EVENTS} per state", ("events",))
         for name in known:
             bodies = [n for n, b in enumerate(self.bodies) if name in b.members and b.council_seats]
             if sum(self.bodies[n].council_seats for n in bodies) > ELECTED_SEATS:
                 allowed = f"at most {ELECTED_SEATS} over the bodies of one state"
-                raise FieldError(f"more elected seats than there are for {name!r}", allowed,
+                raise FieldError(f"more elected seats than there are for {quote(name)}", allowed,
                                  ("bodies", bodies[-1], "council_seats"))  # fmt: skip
         return self

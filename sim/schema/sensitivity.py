@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.config import quote
 from sim.limits import MAX_REPS, MAX_SEED
 from sim.schema.rules import VERSION, VERSION_TEXT, Choice, Doc, FieldError, Names, Number, Table, Text, tables
 
@@ -95,5 +96,5 @@ class SensitivityFile(Table):
     def _once_each(self) -> SensitivityFile:
         for n, item in enumerate(self.parameters):
             if any(item.key == other.key for other in self.parameters[:n]):
-                raise FieldError(f"{item.key!r} is listed twice", "", ("parameters", n, "key"))
+                raise FieldError(f"{quote(item.key)} is listed twice", "", ("parameters", n, "key"))
         return self
