@@ -12,24 +12,55 @@ from sim.config import InputError, quote
 from sim.engines import kernel
 from sim.limits import ENGINES, MAX_SEED, MAX_WEEKS
 from sim.model_inputs import model_inputs
-from sim.rules.outcomes import OUTCOMES, n_outcomes, outcome_columns
+from sim.rules.outcomes import TRAJECTORY, describe, n_outcomes, outcome_columns
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import Strategy, load_strategy
 
 Engine = Literal["numba", "mesa"]
-_WEEK_COLUMNS = [c for c in OUTCOMES if c.endswith("_week") or "_week_" in c or c == "warning_response_lag"]
-_COUNT_COLUMNS = [
-    "onset",
-    "atrocity_weeks",
-    "peak_phase",
-    "instruments_used",
-    "vetoes",
-    "uniting_for_peace",
-    "false_alarms",
-    "military_ends",
-    "drafts_withdrawn",
-    "drafts_watered_down",
-]
+_DTYPES = {"float": np.float64, "integer": np.int64, "boolean": bool, "nullable integer": "Int64"}
+"""The column type of each kind of outcome (:attr:`sim.rules.outcomes.Outcome.kind`)."""
+
+
+def load_inputs(scenario: Scenario | str | Path, strategy: Strategy | str | Path) -> tuple[Scenario, Strategy]:
+    """A scenario and a strategy from loaded objects, shipped names or paths to TOML files."""
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return scenario, strategy if isinstance(strategy, Strategy) else load_strategy(strategy)
+
+
+def trajectory_frame(paths: np.ndarray, states: list[str] | tuple[str, ...], first: int = 0) -> pd.DataFrame:
+    """The trajectories of ``simulate(..., trajectories=True)`` as a tidy table.
+
+    Parameters
+    ----------
+    paths
+        Array of shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
+    states
+        The scenario's state names (``Scenario.state_names``), in order.
+    first
+        Number of the first replication (``simulate``'s ``first``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replication, week, state and variable of :data:`sim.rules.outcomes.TRAJECTORY`:
+        ``replication, week, state, variable, value`` (week 0 is the initial state; ``phase`` is
+        the phase code, 0 stable to 4 recovery).
+    """
+    variables, n = paths.shape[2:]
+    if variables != len(TRAJECTORY) or n != len(states):
+        raise ValueError(
+            f"paths of shape {paths.shape} do not hold {len(TRAJECTORY)} variables of {len(states)} states"
+        )
+    r, week, v, i = (index.ravel() for index in np.indices(paths.shape))
+    return pd.DataFrame(
+        {
+            "replication": r + first,
+            "week": week,
+            "state": pd.Categorical.from_codes(i, list(states)),
+            "variable": pd.Categorical.from_codes(v, list(TRAJECTORY)),
+            "value": paths.ravel(),
+        }
+    )
 
 
 def outcome_frame(values: np.ndarray, first: int = 0, states: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
@@ -38,12 +69,8 @@ def outcome_frame(values: np.ndarray, first: int = 0, states: list[str] | tuple[
     columns = outcome_columns(states)
     frame = pd.DataFrame(values[:, : len(columns)], columns=columns)
     frame.insert(0, "replication", np.arange(first, first + len(values), dtype=np.int64))
-    for column in _WEEK_COLUMNS + [f"onset_week[{name}]" for name in states]:
-        frame[column] = frame[column].astype("Int64")
-    for column in _COUNT_COLUMNS:
-        frame[column] = frame[column].astype(np.int64)
-    frame["onset"] = frame["onset"].astype(bool)
-    frame["uniting_for_peace"] = frame["uniting_for_peace"].astype(bool)
+    for column in columns:
+        frame[column] = frame[column].astype(_DTYPES[describe(column).kind])
     return frame
 
 
@@ -107,11 +134,11 @@ def simulate(
         :data:`sim.rules.outcomes.OUTCOMES` (with ``by_state``, then the per-state columns);
         weeks are nullable integers (``<NA>``: never).
     numpy.ndarray, optional
-        With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``.
+        With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``;
+        :func:`trajectory_frame` labels it.
     """
     _check_run(reps, seed, engine, first, weeks)
-    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    strategy = strategy if isinstance(strategy, Strategy) else load_strategy(strategy)
+    scenario, strategy = load_inputs(scenario, strategy)
     if engine == "numba":
         inputs = model_inputs(scenario, strategy, weeks)
         values, frames = kernel.run(seed, first, reps, inputs, trajectories)

@@ -99,6 +99,7 @@ WORLD_FIELDS = (
     ("onset_week", np.int64, (), "week of the first atrocity onset, -1 if none"),
     ("episodes", np.int64, (), "atrocity onsets so far (a start in atrocity counts as none)"),
     ("atrocity_weeks", np.int64, (), "weeks spent in atrocity"),
+    ("atrocity_weeks_any", np.int64, (), "weeks that ended with any state in atrocity (the same in every row)"),
     ("peak_phase", np.int64, (), "highest phase reached (recovery not counted)"),
     ("first_response", np.int64, (3,), "first week an instrument of each pillar was active, -1 if none"),
     ("vetoes", np.int64, (), "vetoes cast on drafts about the state"),
@@ -185,6 +186,7 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.onset_week = -1
         x.episodes = 0
         x.atrocity_weeks = 0
+        x.atrocity_weeks_any = 0
         x.peak_phase = s.phase0 if s.phase0 != Phase.RECOVERY else Phase.STABLE
         x.vetoes = 0
         x.assembly = 0

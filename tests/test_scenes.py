@@ -50,7 +50,10 @@ def test_a_military_end_hazard_ends_episodes(single_state) -> None:
     scenario = _in_atrocity(single_state)
     table = sim.simulate(scenario.with_state("Eastmarch", military_end=0.2), "no_response", REPS, seed=3)
     assert table["military_ends"].mean() > 0.3
-    assert table["atrocity_weeks"].mean() < sim.simulate(scenario, "no_response", REPS, seed=3)["atrocity_weeks"].mean()
+    assert (
+        table["atrocity_state_weeks"].mean()
+        < sim.simulate(scenario, "no_response", REPS, seed=3)["atrocity_state_weeks"].mean()
+    )
 
 
 def test_leadership_salience_risk_and_tension_events_change_the_run(single_state) -> None:

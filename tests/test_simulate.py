@@ -17,7 +17,7 @@ def test_outcome_table_has_one_row_per_replication(fragile_region: sim.Scenario)
     table = sim.simulate(fragile_region, "early_prevention", reps=40, seed=2)
     assert len(table) == 40
     assert list(table.columns) == ["replication", *OUTCOMES]
-    for column in ("replication", "deaths", "displaced", "onset", "onset_week", "atrocity_weeks",
+    for column in ("replication", "deaths", "displaced", "onset", "onset_week", "atrocity_state_weeks",
                    "first_warning_week", "first_response_week", "vetoes", "cost"):  # fmt: skip
         assert column in table
     assert table["onset"].dtype == bool

@@ -19,7 +19,7 @@ from numba import prange
 from sim.concepts import COUNCIL_SEATS
 from sim.jit import jit, rule
 from sim.rng import stream
-from sim.rules.outcomes import TRAJECTORY, n_outcomes, record, summarise
+from sim.rules.outcomes import TRAJECTORY, n_outcomes, record, summarise, tally
 from sim.schedule import STAGES, Stage
 from sim.state import WORLD, Region, reset_world
 
@@ -107,6 +107,7 @@ def run_replications(
             record(w, frame[0])
         for week in range(weeks):
             step_week(week, key, region, w, p, strategy, table, pairs, runs, votes)
+            tally(w)
             if keep:
                 record(w, frame[week + 1])
         summarise(w, out[r])

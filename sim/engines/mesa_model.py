@@ -9,6 +9,7 @@ are synchronous, so the order changes nothing. Who decides which pair comes from
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import mesa
 import networkx as nx
@@ -27,9 +28,10 @@ from sim.engines.agents import (
 )
 from sim.model_inputs import model_inputs
 from sim.rng import replication_key
-from sim.rules.outcomes import TRAJECTORY, n_outcomes, outcome_columns, summarise
+from sim.rules.outcomes import TRAJECTORY, n_outcomes, outcome_columns, summarise, tally
 from sim.scenario import Scenario
 from sim.schedule import STAGES
+from sim.simulate import load_inputs
 from sim.state import new_world, reset_world
 from sim.strategy import Strategy
 
@@ -46,7 +48,8 @@ class R2PModel(mesa.Model):
     Parameters
     ----------
     scenario, strategy
-        Validated inputs (see :func:`sim.load_scenario`, :func:`sim.load_strategy`).
+        Loaded objects (:func:`sim.load_scenario`, :func:`sim.load_strategy`), shipped names or
+        paths to TOML files, as in :func:`sim.simulate`.
     seed
         Root seed; with ``replication`` it fixes every random number.
     replication
@@ -69,14 +72,15 @@ class R2PModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario,
-        strategy: Strategy,
+        scenario: Scenario | str | Path,
+        strategy: Strategy | str | Path,
         seed: int = 0,
         replication: int = 0,
         weeks: int | None = None,
         collect: bool = True,
     ) -> None:
         super().__init__(rng=np.random.default_rng([seed, replication]))
+        scenario, strategy = load_inputs(scenario, strategy)
         inputs = model_inputs(scenario, strategy, weeks)
         self.region, self.params, self.strategy, self.table, self.weeks, self.deciders = inputs
         self.key = replication_key(seed, replication)
@@ -149,6 +153,7 @@ class R2PModel(mesa.Model):
         """One week: every stage of :data:`sim.schedule.STAGES`, in order."""
         for stage in STAGES:
             self._acting[stage.actor].shuffle_do(stage.method)
+        tally(self.world)
         self.week += 1
         if self.collect:
             self.datacollector.collect(self)

@@ -8,7 +8,7 @@ input; ``key`` is the dotted key of any numeric settable field (see
     name = "fragile_region_uncertainty"
     scenario = "fragile_region"
     strategy = "three_pillar_flexible"
-    outcome = "deaths"          # deaths, onset, displaced or atrocity_weeks (mean per sample)
+    outcome = "deaths"          # deaths, onset, displaced or atrocity_state_weeks (mean per sample)
     reps_per_sample = 500       # replications averaged for each sampled input vector
     samples = 256               # SALib base N (a power of 2 for Sobol)
     trajectories = 32           # Morris trajectories (optional; default: samples)

@@ -10,7 +10,7 @@ from sim.config import quote
 from sim.limits import MAX_REPS, MAX_SEED
 from sim.schema.rules import VERSION, VERSION_TEXT, Choice, Doc, FieldError, Names, Number, Table, Text, tables
 
-OUTCOMES = ("deaths", "onset", "displaced", "atrocity_weeks")
+OUTCOMES = ("deaths", "onset", "displaced", "atrocity_state_weeks")
 """Outcomes a sensitivity analysis can study (mean per sample)."""
 
 METHODS = ("sobol", "morris")

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.view.session import Run, Settings, build_inputs
 
-COMPARED = ("deaths", "displaced", "onset", "atrocity_weeks", "vetoes", "instruments_used", "cost")
+COMPARED = ("deaths", "displaced", "onset", "atrocity_state_weeks", "vetoes", "instruments_used", "cost")
 """Outcomes shown in the comparison table."""
 
 
