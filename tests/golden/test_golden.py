@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import pytest
-from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, fingerprint, load_case
+from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, digests, fingerprint, load_case
 
 import sim
 
@@ -26,7 +26,8 @@ CASES = [(name, sc, st) for name, root in GOLDENS.items() for sc, st in cases(ro
 
 
 def _check(got: dict, want: dict, case: str) -> None:
-    differing = [key for key, value in want.items() if got.get(key, {}).get("sha256") != value["sha256"]]
+    found = digests(got)
+    differing = [key for key, sha in digests(want).items() if found.get(key) != sha]
     detail = "; ".join(
         f"{key}: mean {got.get(key, {}).get('mean')} vs golden {want[key]['mean']}" for key in differing[:6]
     )
