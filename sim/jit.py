@@ -63,7 +63,7 @@ rule = partial(njit, cache=True, _nrt=False, forceinline=True)
 Rules never allocate, so they need no NRT; without it, passing the state arrays to a rule costs
 nothing. ``forceinline`` makes LLVM inline every rule into its caller, down to the kernel's loops.
 (Numba's own inliner, ``inline="always"``, gives the same code but deep-copies each callee's IR
-at every call site: a cold compile took about 75 s with it, about 20 s without.) The arithmetic
+at every call site: a cold compile took about 75 s with it, about 23 s without.) The arithmetic
 is unchanged, so the Mesa engine, which calls the same rules one at a time, gets bit-identical
 results.
 """

@@ -70,3 +70,8 @@ def fingerprint(outcomes: pd.DataFrame, paths: np.ndarray) -> dict[str, dict[str
         values = paths[:, :, v, :]
         result[f"trajectory:{name}"] = {"sha256": _digest(values), "mean": float(values.mean())}
     return result
+
+
+def digests(fingerprint: dict[str, dict[str, str | float]]) -> dict[str, str]:
+    """The SHA-256 of each entry of a :func:`fingerprint` (its means are for reading only)."""
+    return {key: str(value["sha256"]) for key, value in fingerprint.items()}

@@ -17,15 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, fingerprint, load_case  # beside this script
+# golden_fingerprint lies beside this script
+from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, digests, fingerprint, load_case
 
 import sim
 
 HERE = Path(__file__).resolve().parent
-
-
-def _digests(fingerprint: dict) -> dict:
-    return {key: value["sha256"] for key, value in fingerprint.items()}
 
 
 def main(name: str) -> None:
@@ -37,7 +34,7 @@ def main(name: str) -> None:
         outcomes, paths = sim.simulate(*inputs, REPS, seed=SEED, trajectories=True)
         mesa, mesa_paths = sim.simulate(*inputs, MESA_REPS, seed=SEED, engine="mesa", trajectories=True)
         head = fingerprint(outcomes.head(MESA_REPS), paths[:MESA_REPS])
-        if _digests(fingerprint(mesa, mesa_paths)) != _digests(head):
+        if digests(fingerprint(mesa, mesa_paths)) != digests(head):
             raise SystemExit(f"{scenario}|{strategy}: the engines differ; no golden file written")
         table[f"{scenario}|{strategy}"] = {"all": fingerprint(outcomes, paths), "head": head}
     document = {"revision": revision, "reps": REPS, "head_reps": MESA_REPS, "seed": SEED, "cases": table}

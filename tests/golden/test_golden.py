@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, fingerprint, load_case
+from golden_fingerprint import GOLDENS, MESA_REPS, REPS, SEED, cases, digests, fingerprint, load_case
 
 import sim
 
@@ -40,7 +40,8 @@ def as_golden(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check(got: dict, want: dict, case: str) -> None:
-    differing = [key for key, value in want.items() if got.get(key, {}).get("sha256") != value["sha256"]]
+    found = digests(got)
+    differing = [key for key, sha in digests(want).items() if found.get(key) != sha]
     detail = "; ".join(
         f"{key}: mean {got.get(key, {}).get('mean')} vs golden {want[key]['mean']}" for key in differing[:6]
     )
