@@ -168,3 +168,34 @@ def test_plain_r2p_prints_the_help_and_version_names_the_release(capsys: pytest.
         main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out.strip() == f"r2p {metadata.version('r2p-sim')}"
+
+
+def test_run_out_refuses_an_existing_file_and_records_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.experiments.store import read_description
+
+    out = tmp_path / "result.parquet"
+    out.write_text("the user's")
+    argv = ["run", "fragile_region", "--reps", "20", "--seed", "3", "--out", str(out)]
+    assert "exists" in _error_line(capsys, argv) and out.read_text() == "the user's"
+    assert main([*argv, "--overwrite"]) == 0
+    assert read_description(out) | {"version": ""} == {
+        "scenario": "fragile_region", "strategy": "no_response", "veto_restraint": False, "overrides": [],
+        "seed": 3, "reps": 20, "weeks": 52 * 0 + read_description(out)["weeks"], "engine": "numba", "version": ""}  # fmt: skip
+
+
+def test_run_refuses_more_replications_than_memory_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "GiB of memory" in _error_line(capsys, ["run", "fragile_region", "--reps", "100000000"])
+
+
+def test_sweep_verify_says_sound_or_damaged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.experiments.design import load_experiment
+    from sim.experiments.sweep import sweep
+
+    path = tmp_path / "tiny.toml"
+    path.write_text('[experiment]\nname = "tiny"\nseed = 1\nreps = 20\nscenarios = ["fragile_region"]\n'
+                    'strategies = ["no_response"]\n')  # fmt: skip
+    folder = sweep(load_experiment(path), tmp_path / "out", chunk=10, progress=None)
+    assert main(["sweep", "--verify", str(folder)]) == 0 and "sound" in capsys.readouterr().out
+    next((folder / "chunks").glob("*.parquet")).write_bytes(b"")
+    assert main(["sweep", "--verify", str(folder)]) == 2
+    assert "empty (zero bytes)" in capsys.readouterr().err

@@ -122,9 +122,38 @@ def test_points_with_the_same_inputs_are_simulated_once_and_read_as_their_own(tm
     folder = evaluate(points, 60, 9, tmp_path / "out", identity=IDENTITY, progress=False, chunk=30,
                       finished=done.append)  # fmt: skip
     assert list(pd.read_csv(folder / "design.csv")["same_as"]) == [0, 0, 2, 3]  # no_response has nothing to delay
-    assert sorted({f.name[:11] for f in (folder / "chunks").iterdir()}) == ["point-00000", "point-00002", "point-00003"]
+    assert sorted({f.name[:11] for f in (folder / "chunks").glob("*.parquet")}) == ["point-00000", "point-00002", "point-00003"]
     assert sorted(done) == [0, 1, 2, 3]
     for point in points:  # the shared point reads exactly what simulating it would give
         direct = sim.simulate(point.scenario, point.strategy, 60, seed=9)
         pd.testing.assert_frame_equal(read_point(folder, point.index), direct)
     assert list(read_outcomes(folder)["point"].value_counts().sort_index()) == [60] * 4
+
+
+def test_resume_deletes_only_the_projects_temporary_files(tmp_path: Path) -> None:
+    folder = _run(tmp_path / "out", chunk=50)
+    (folder / "sub").mkdir()
+    mine = folder / "sub" / ".notes.tmp"
+    mine.write_text("keep")
+    (folder / "chunks" / ".index.json.r2p-abc123.tmp").write_text("left by a kill")
+    _run(folder, chunk=50)
+    assert mine.read_text() == "keep"
+    assert not list((folder / "chunks").glob("*.tmp"))
+
+
+@pytest.mark.parametrize("text", ["[]", "{}", "not json"])
+def test_a_manifest_r2p_did_not_write_is_one_line(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(text)
+    with pytest.raises(sim.InputError, match="manifest.json") as error:
+        _run(folder, chunk=50)
+    assert "\n" not in str(error.value)
+
+
+def test_an_unusable_out_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    for target, problem in ((tmp_path / "x.parquet", "not a .parquet file"), (tmp_path / "file" / "out", "lies under")):
+        with pytest.raises(sim.InputError, match=problem):
+            _run(target, chunk=50)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
