@@ -122,7 +122,8 @@ def test_points_with_the_same_inputs_are_simulated_once_and_read_as_their_own(tm
     folder = evaluate(points, 60, 9, tmp_path / "out", identity=IDENTITY, progress=False, chunk=30,
                       finished=done.append)  # fmt: skip
     assert list(pd.read_csv(folder / "design.csv")["same_as"]) == [0, 0, 2, 3]  # no_response has nothing to delay
-    assert sorted({f.name[:11] for f in (folder / "chunks").glob("*.parquet")}) == ["point-00000", "point-00002", "point-00003"]
+    names = sorted({f.name[:11] for f in (folder / "chunks").glob("*.parquet")})
+    assert names == ["point-00000", "point-00002", "point-00003"]
     assert sorted(done) == [0, 1, 2, 3]
     for point in points:  # the shared point reads exactly what simulating it would give
         direct = sim.simulate(point.scenario, point.strategy, 60, seed=9)
@@ -146,7 +147,7 @@ def test_a_manifest_r2p_did_not_write_is_one_line(tmp_path: Path, text: str) -> 
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "manifest.json").write_text(text)
-    with pytest.raises(sim.InputError, match="manifest.json") as error:
+    with pytest.raises(sim.InputError, match=r"manifest\.json") as error:
         _run(folder, chunk=50)
     assert "\n" not in str(error.value)
 
