@@ -183,3 +183,37 @@ print(sorted(m for m in ("numba", "pandas", "pyarrow", "mesa", "numpy", "pydanti
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_run_out_refuses_an_existing_file_and_records_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.experiments.store import read_description
+
+    out = tmp_path / "result.parquet"
+    out.write_text("the user's")
+    argv = ["run", "fragile_region", "--reps", "20", "--seed", "3", "--out", str(out)]
+    assert "exists" in _error_line(capsys, argv) and out.read_text() == "the user's"
+    assert main([*argv, "--overwrite"]) == 0
+    description = read_description(out)
+    assert description["version"] == metadata.version("r2p-sim") and description["weeks"] >= 1
+    assert {k: description[k] for k in ("scenario", "strategy", "seed", "reps", "engine")} == {
+        "scenario": "fragile_region", "strategy": "no_response", "seed": 3, "reps": 20, "engine": "numba"}  # fmt: skip
+
+
+def test_run_refuses_more_replications_than_memory_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "GiB of memory" in _error_line(capsys, ["run", "fragile_region", "--reps", "100000000"])
+
+
+def test_sweep_verify_says_sound_or_damaged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.experiments.design import load_experiment
+    from sim.experiments.sweep import sweep
+
+    path = tmp_path / "tiny.toml"
+    path.write_text('[experiment]\nname = "tiny"\nseed = 1\nreps = 20\nscenarios = ["fragile_region"]\n'
+                    'strategies = ["no_response"]\n')  # fmt: skip
+    folder = sweep(load_experiment(path), tmp_path / "out", chunk=10, progress=None)
+    assert main(["sweep", "--verify", str(folder)]) == 0 and "sound" in capsys.readouterr().out
+    next((folder / "chunks").glob("*.parquet")).write_bytes(b"")
+    assert main(["sweep", "--verify", str(folder)]) == 2
+    assert "empty (zero bytes)" in capsys.readouterr().err

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from importlib import metadata
+from pathlib import Path
 
 from sim.cli.arguments import parquet_path, whole
+from sim.config import InputError
 from sim.limits import ENGINES, MAX_REPS, MAX_SEED, MAX_WEEKS
 
 
@@ -23,6 +27,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=ENGINES, default="numba", help="engine (default numba)")
     run.add_argument("--weeks", type=whole(1, MAX_WEEKS), default=None, help="horizon (default: the scenario's)")
     run.add_argument("--out", type=parquet_path, default=None, help="write per-replication outcomes here")
+    run.add_argument("--overwrite", action="store_true", help="replace the --out file if it exists")
     run.add_argument(
         "--by-state",
         action="store_true",
@@ -56,7 +61,7 @@ def main(args: argparse.Namespace) -> None:
     """Run ``r2p run`` (raises :class:`sim.config.InputError` on bad input)."""
     from sim.experiments.runner import compile_kernel
     from sim.experiments.statistics import format_table, summary_table
-    from sim.experiments.store import write_table
+    from sim.experiments.store import check_output_file, write_table
     from sim.scenario import load_scenario
     from sim.schema.registry import apply_overrides
     from sim.simulate import simulate
@@ -67,6 +72,9 @@ def main(args: argparse.Namespace) -> None:
     if args.veto_restraint is not None:
         strategy = strategy.replace(veto_restraint=args.veto_restraint)
     scenario, strategy = apply_overrides(scenario, strategy, args.overrides)
+    check_memory(args.reps, len(scenario.states))
+    if args.out is not None:
+        check_output_file(args.out, args.overwrite)
     if args.engine == "numba":
         compile_kernel()
     start = time.perf_counter()
@@ -80,5 +88,43 @@ def main(args: argparse.Namespace) -> None:
         columns = tuple(c for c in outcomes.columns if c.startswith(("deaths[", "displaced[")))
         print("\n" + format_table(summary_table(outcomes, columns)))
     if args.out is not None:
-        write_table(outcomes, args.out)
+        description = {"scenario": scenario.name, "strategy": strategy.name, "veto_restraint": strategy.veto_restraint,
+                       "overrides": args.overrides, "seed": args.seed, "reps": args.reps, "weeks": weeks,
+                       "engine": args.engine, "version": metadata.version("r2p-sim")}  # fmt: skip
+        write_table(outcomes, args.out, description)
         print(f"\nper-replication outcomes: {args.out}")
+
+
+BYTES_PER_VALUE = 8 * 3
+"""Memory per outcome value of a run: the engine's array, the outcome table, and a copy while the
+table is built."""
+
+
+def check_memory(reps: int, states: int) -> None:
+    """Refuse, before simulating, a run whose outcomes would take more than half the memory available.
+
+    Raises
+    ------
+    InputError
+        Naming the memory the run needs and the most replications that fit.
+    """
+    from sim.rules.outcomes import n_outcomes
+
+    per_rep = BYTES_PER_VALUE * n_outcomes(states)
+    available = _available_memory()
+    if reps * per_rep > available / 2:
+        most = int(available / 2 // per_rep)
+        raise InputError("--reps", "", f"{reps:,} replications need about {reps * per_rep / 2**30:.1f} GiB of memory "
+                         f"at once; this machine has {available / 2**30:.1f} GiB available",
+                         f"at most {most:,} here; 'r2p sweep' writes any number in chunks")  # fmt: skip
+
+
+def _available_memory() -> float:
+    """Bytes of memory available to new allocations (Linux ``MemAvailable``; else all physical memory)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,18 +43,27 @@ from sim.engines import kernel
 from sim.experiments.design import DesignPoint
 from sim.experiments.progress import Progress, step
 from sim.experiments.store import (
+    CHUNKS,
     DESIGN,
     MANIFEST,
     SAME_AS,
+    Entry,
+    check_target,
     chunk_files,
     chunk_path,
+    chunk_problem,
     claim,
     clear_temporary,
     git_revision,
+    index_entry,
+    read_index,
     read_manifest,
+    record_file,
+    remove_results,
     source_points,
+    update_manifest,
     versions,
-    write_json,
+    write_index,
     write_table,
 )
 from sim.model_inputs import model_inputs
@@ -64,6 +74,8 @@ if TYPE_CHECKING:
 
 CHUNK = 10_000
 """Replications per chunk file."""
+INDEX_EVERY = 2.0
+"""Seconds between writes of the chunk index while chunks are written (and when a point is complete)."""
 
 
 class Measure(Protocol):
@@ -81,9 +93,13 @@ class Chunk:
     count: int
 
 
-def plan(points: int, reps: int, chunk: int = CHUNK) -> list[Chunk]:
-    """All chunks of a design, point by point."""
-    return [Chunk(p, first, min(chunk, reps - first)) for p in range(points) for first in range(0, reps, chunk)]
+def plan(points: int, reps: int, chunk: int = CHUNK, segments: Sequence[Sequence[int]] | None = None) -> list[Chunk]:
+    """All chunks of a design, point by point: each segment ``(first, count)`` of replications
+    (default: all ``reps`` at once) cut into chunks of ``chunk`` (a run extended by ``--add-reps``
+    has one segment per extension)."""
+    parts = segments or [(0, reps)]
+    return [Chunk(p, first, min(chunk, start + count - first)) for p in range(points) for start, count in parts
+            for first in range(start, start + count, chunk)]  # fmt: skip
 
 
 def outcomes(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
@@ -180,6 +196,9 @@ def evaluate(
     progress: bool = True,
     desc: str = "replications",
     finished: Callable[[int], None] | None = None,
+    add_reps: int = 0,
+    overwrite: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> Path:
     """Run ``reps`` replications of every design point into ``folder`` (resuming a run there).
 
@@ -209,6 +228,13 @@ def evaluate(
     finished
         Called with a point's number once all its chunks are on disk (also for points finished
         before a resume), from a writer thread while later chunks run.
+    add_reps
+        Extend the run in ``folder`` (of ``reps`` replications) by this many replications per point:
+        replications ``reps .. reps + add_reps - 1``, as if they had been run at once.
+    overwrite
+        Delete what r2p wrote in ``folder`` (:func:`sim.experiments.store.remove_results`) and start afresh.
+    notify
+        Called with one line when the run was already complete (nothing to do).
 
     Returns
     -------
@@ -218,8 +244,10 @@ def evaluate(
     Raises
     ------
     InputError
-        If the folder holds another run or is not empty, or the scheduler cannot be reached.
+        If the folder cannot be written, holds another run or is not empty, or the scheduler
+        cannot be reached.
     """
+    check_target(folder)
     measures = [measure] * len(points) if callable(measure) else list(measure)
     if len(measures) != len(points):
         raise ValueError(f"{len(measures)} measures for {len(points)} design points")
@@ -227,17 +255,30 @@ def evaluate(
     identity = {**identity, "reps": reps, "seed": seed, "chunk": chunk, "model": model_digest(inputs)}
     manifest = {**(info or {}), **identity, "points": len(points), "versions": versions(),
                 "git_revision": git_revision(), "started": _now(), "finished": None}  # fmt: skip
+    if add_reps and not (folder / MANIFEST).is_file():
+        raise InputError("--add-reps", "", f"{folder} holds no run to extend", "a results folder of this run")
     client = _connect(scheduler) if scheduler is not None else None
-    resumed = claim(folder, identity, manifest)
+    if overwrite and (folder / MANIFEST).is_file():
+        read_manifest(folder)  # refuses a folder whose manifest r2p did not write
+        remove_results(folder)
+    resumed = claim(folder, identity, manifest, fresh=overwrite)
     clear_temporary(folder)
+    (folder / CHUNKS).mkdir(exist_ok=True)
     if not resumed:
         write_table(design_table(points, identical_points(inputs, measures)), folder / DESIGN)
+        record_file(folder, DESIGN)
     same = source_points(folder)  # as the folder's design says (an older folder's: none shared)
     shared: dict[int, list[int]] = {}
     for q in range(len(points)):
         shared.setdefault(same.get(q, q), []).append(q)
-    chunks = [c for c in plan(len(points), reps, chunk) if same.get(c.point, c.point) == c.point]
-    todo = [c for c in chunks if not chunk_path(folder, c.point, c.first, c.count).is_file()]
+    event = _begin(folder, reps, add_reps) if resumed else None
+    segments = read_manifest(folder).get("segments", [[0, reps]])
+    chunks = [c for c in plan(len(points), reps, chunk, segments) if same.get(c.point, c.point) == c.point]
+    index = _sound_chunks(folder, chunks)
+    write_index(folder, index.values())
+    todo = [c for c in chunks if _name(c) not in index]
+    if event is not None:
+        _record(folder, event, todo, notify)
     waiting = Counter(c.point for c in todo)
     if finished is not None:
         for p in range(len(points)):
@@ -245,12 +286,17 @@ def evaluate(
                 finished(p)
     total = sum(c.count for c in chunks)
     meter = Progress(total, desc, total - sum(c.count for c in todo), enabled=progress)
+    flushed = [time.monotonic()]
 
     def store(c: Chunk, table: pd.DataFrame) -> None:
         table.insert(0, "point", np.int64(c.point))
         write_table(table, chunk_path(folder, c.point, c.first, c.count))
+        index[_name(c)] = index_entry(folder, c.point, c.first, c.count)
         meter.update(c.count)
         waiting[c.point] -= 1
+        if not waiting[c.point] or time.monotonic() - flushed[0] > INDEX_EVERY:
+            write_index(folder, index.values())  # before the point's readers look for its chunks
+            flushed[0] = time.monotonic()
         if not waiting[c.point] and finished is not None:
             for q in shared[c.point]:
                 finished(q)
@@ -265,8 +311,66 @@ def evaluate(
                 _run_on_cluster(client, todo, points, measures, seed, weeks, store)
     finally:
         meter.close()
-    write_json({**read_manifest(folder), "finished": _now()}, folder / MANIFEST)
+        write_index(folder, index.values())
+    _end(folder, event, len(todo))
     return folder
+
+
+def _name(c: Chunk) -> str:
+    return chunk_path(Path(), c.point, c.first, c.count).name
+
+
+def _sound_chunks(folder: Path, chunks: list[Chunk]) -> dict[str, Entry]:
+    """The indexed chunks of ``chunks`` whose files are as written (the rest are redone)."""
+    try:
+        index = read_index(folder)
+    except InputError:  # an unreadable index: every chunk is redone
+        index = {}
+    sound = {}
+    for c in chunks:
+        entry = index.get(_name(c))
+        if entry == Entry(_name(c), c.point, c.first, c.count, entry.sha256 if entry else "") and (
+            chunk_problem(folder, entry) is None
+        ):
+            sound[entry.name] = entry
+    return sound
+
+
+def _begin(folder: Path, reps: int, add_reps: int) -> dict[str, object]:
+    """Start the manifest's record of this resume; with ``add_reps``, extend the run's replications."""
+    manifest = read_manifest(folder)
+    event: dict[str, object] = {"event": "resumed", "started": _now()}
+    if add_reps:
+        segments = [*manifest.get("segments", [[0, reps]]), [reps, add_reps]]
+        event.update(event="added replications", replications=[reps, reps + add_reps - 1])
+        update_manifest(folder, reps=reps + add_reps, segments=segments)
+    return event
+
+
+def _record(folder: Path, event: dict[str, object], todo: list[Chunk], notify: Callable[[str], None] | None) -> None:
+    """Write the resume's event into the manifest; a finished run that had work to do is unfinished."""
+    manifest = read_manifest(folder)
+    if not todo and manifest.get("finished"):
+        event["event"] = "already complete"
+        if notify is not None:
+            notify(f"{folder}: already complete ({manifest['points']} points x {manifest['reps']:,} replications, "
+                   f"finished {manifest['finished']}); nothing to do")  # fmt: skip
+    event["chunks_to_run"] = len(todo)
+    fields: dict[str, object] = {"events": [*manifest.get("events", []), event]}
+    if todo and manifest.get("finished"):
+        event["previously_finished"] = manifest["finished"]
+        fields["finished"] = None
+    update_manifest(folder, **fields)
+
+
+def _end(folder: Path, event: dict[str, object] | None, run: int) -> None:
+    """Record the end: the run's finish time, once, and the resume event's."""
+    manifest = read_manifest(folder)
+    fields: dict[str, object] = {"finished": manifest.get("finished") or _now()}
+    if event is not None:
+        event.update(ended=_now(), chunks_run=run)
+        fields["events"] = [*manifest["events"][:-1], event]
+    update_manifest(folder, **fields)
 
 
 def _run_here(
@@ -364,12 +468,8 @@ def read_outcomes(folder: Path, point: int | None = None) -> pd.DataFrame:
     """Per-replication rows of a results folder (of one design point, if given), point by point in
     chunk order; a point that shares another's simulation (``same_as``) gets its rows."""
     if point is None:
-        tables = [read_outcomes(folder, p) for p in sorted(source_points(folder))]
-        tables = [t for t in tables if not t.empty]
-        return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        return pd.concat([read_outcomes(folder, p) for p in sorted(source_points(folder))], ignore_index=True)
     files = chunk_files(folder, point)
-    if not files:
-        return pd.DataFrame()
     table = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     table["point"] = np.int64(point)
     return table
@@ -384,11 +484,20 @@ def read_column(folder: Path, point: int, column: str) -> tuple[np.ndarray, bool
     """The present values of one outcome of one design point as floats, and whether it is yes/no.
 
     Holds only that column in memory (8 bytes per replication).
+
+    Raises
+    ------
+    InputError
+        If the point's chunks are damaged or missing, or a number column holds NaN or no value.
     """
     files = chunk_files(folder, point)
-    if not files:
-        return np.empty(0), False
     values = pq.read_table(files, columns=[column]).column(0)
+    if pa.types.is_floating(values.type):
+        numbers = values.to_numpy()
+        if values.null_count or np.isnan(numbers).any():
+            raise InputError(folder, f"{CHUNKS}/ (point {point})", f"column {column} holds NaN or no value",
+                             "numbers in every replication; run 'r2p sweep --verify' on the folder")  # fmt: skip
+        return numbers.astype(np.float64), False
     return values.drop_null().to_numpy().astype(np.float64), pa.types.is_boolean(values.type)
 
 

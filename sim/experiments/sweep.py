@@ -6,15 +6,18 @@ The results folder resumes after a kill and refuses another run (see :mod:`sim.e
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.config import InputError
 from sim.experiments.design import DesignPoint, Experiment
 from sim.experiments.runner import CHUNK, evaluate, read_column, read_outcomes
 from sim.experiments.statistics import MAIN_OUTCOMES, summary_row
-from sim.experiments.store import SUMMARY, write_table
+from sim.experiments.store import SUMMARY, read_manifest, record_file, write_table
 
 QUANTILES = (0.05, 0.5, 0.95)
 __all__ = ["QUANTILES", "read_outcomes", "summarise_point", "sweep"]
@@ -28,13 +31,17 @@ def sweep(
     chunk: int = CHUNK,
     progress: bool | None = True,
     scheduler: str | None = None,
+    add_reps: int = 0,
+    overwrite: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> Path:
     """Run ``experiment`` into ``folder`` (resuming a run of the same experiment there).
 
     Parameters
     ----------
     reps
-        Replications per design point; defaults to the experiment's.
+        Replications per design point; defaults to those of the run already in ``folder``, else
+        the experiment's.
     workers
         Threads for the Numba engine; defaults to all cores. Results do not depend on it.
     chunk
@@ -44,6 +51,9 @@ def sweep(
     scheduler
         Address of a running Dask scheduler (``tcp://host:port``): run the chunks on its workers
         instead of in this process. Results are the same.
+    add_reps, overwrite, notify
+        As for :func:`sim.experiments.runner.evaluate`: extend every point with ``add_reps`` more
+        replications, start afresh, or be told the run was already complete.
 
     Returns
     -------
@@ -51,20 +61,35 @@ def sweep(
         The results folder, holding ``manifest.json``, ``design.csv``, ``chunks/`` (per-replication
         outcomes, one Parquet file per chunk) and ``summary.csv``.
     """
-    reps = experiment.reps if reps is None else reps
+    if reps is None:
+        reps = experiment.reps if overwrite else _reps_in(folder, experiment)
     points = experiment.points()
     summaries: dict[int, list[dict[str, object]]] = {}
+    source = Path(experiment.source).resolve()
+    command = shlex.join(["r2p", "sweep", str(source), "--out", str(folder), "--reps", str(reps + add_reps)])
 
     def summarise(index: int) -> None:  # the point is complete: summarise it while later chunks run
         summaries[index] = summarise_point(folder, points[index])
 
     evaluate(points, reps, experiment.seed, folder, identity={"experiment": experiment.name,
-             "digest": experiment.digest}, info={"source": str(Path(experiment.source).resolve()),
+             "digest": experiment.digest}, info={"source": str(source), "command": command,
              "horizon_weeks": {p.scenario.name: experiment.weeks or p.scenario.weeks for p in points}},
              weeks=experiment.weeks, workers=workers, chunk=chunk, scheduler=scheduler, progress=bool(progress),
-             desc=experiment.name, finished=summarise)  # fmt: skip
+             desc=experiment.name, finished=summarise, add_reps=add_reps, overwrite=overwrite,
+             notify=notify)  # fmt: skip
     write_table(pd.DataFrame([row for p in points for row in summaries[p.index]]), folder / SUMMARY)
+    record_file(folder, SUMMARY)
     return folder
+
+
+def _reps_in(folder: Path, experiment: Experiment) -> int:
+    """The replications of the run of ``experiment`` in ``folder``, or the experiment's if none is there."""
+    try:
+        manifest = read_manifest(folder)
+    except InputError:
+        return experiment.reps
+    same = manifest.get("experiment") == experiment.name and manifest.get("digest") == experiment.digest
+    return int(manifest["reps"]) if same else experiment.reps
 
 
 def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]:

@@ -122,7 +122,8 @@ def test_points_with_the_same_inputs_are_simulated_once_and_read_as_their_own(tm
     folder = evaluate(points, 60, 9, tmp_path / "out", identity=IDENTITY, progress=False, chunk=30,
                       finished=done.append)  # fmt: skip
     assert list(pd.read_csv(folder / "design.csv")["same_as"]) == [0, 0, 2, 3]  # no_response has nothing to delay
-    assert sorted({f.name[:11] for f in (folder / "chunks").iterdir()}) == ["point-00000", "point-00002", "point-00003"]
+    names = sorted({f.name[:11] for f in (folder / "chunks").glob("*.parquet")})
+    assert names == ["point-00000", "point-00002", "point-00003"]
     assert sorted(done) == [0, 1, 2, 3]
     for point in points:  # the shared point reads exactly what simulating it would give
         direct = sim.simulate(point.scenario, point.strategy, 60, seed=9)
@@ -134,3 +135,32 @@ def test_compile_kernel_says_nothing_once_the_kernel_is_compiled(capsys: pytest.
     sim.simulate("fragile_region", "no_response", 1, weeks=1)
     runner.compile_kernel()
     assert capsys.readouterr().err == ""
+
+
+def test_resume_deletes_only_the_projects_temporary_files(tmp_path: Path) -> None:
+    folder = _run(tmp_path / "out", chunk=50)
+    (folder / "sub").mkdir()
+    mine = folder / "sub" / ".notes.tmp"
+    mine.write_text("keep")
+    (folder / "chunks" / ".index.json.r2p-abc123.tmp").write_text("left by a kill")
+    _run(folder, chunk=50)
+    assert mine.read_text() == "keep"
+    assert not list((folder / "chunks").glob("*.tmp"))
+
+
+@pytest.mark.parametrize("text", ["[]", "{}", "not json"])
+def test_a_manifest_r2p_did_not_write_is_one_line(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(text)
+    with pytest.raises(sim.InputError, match=r"manifest\.json") as error:
+        _run(folder, chunk=50)
+    assert "\n" not in str(error.value)
+
+
+def test_an_unusable_out_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    for target, problem in ((tmp_path / "x.parquet", "not a .parquet file"), (tmp_path / "file" / "out", "lies under")):
+        with pytest.raises(sim.InputError, match=problem):
+            _run(target, chunk=50)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -136,3 +137,60 @@ def test_one_or_two_workers_write_the_same_results(tmp_path: Path) -> None:
     assert names == sorted(p.name for p in (two / "chunks").glob("*.parquet"))
     for name in names:
         pd.testing.assert_frame_equal(pd.read_parquet(one / "chunks" / name), pd.read_parquet(two / "chunks" / name))
+
+
+def test_rerun_of_a_finished_sweep_is_already_complete_and_keeps_its_times(tmp_path: Path) -> None:
+    experiment = _experiment(tmp_path, reps=30)
+    folder = sweep(experiment, tmp_path / "out", chunk=10, progress=None)
+    before = json.loads((folder / "manifest.json").read_text())
+    said: list[str] = []
+    sweep(experiment, folder, chunk=10, progress=None, notify=said.append)
+    after = json.loads((folder / "manifest.json").read_text())
+    assert len(said) == 1 and "already complete" in said[0]
+    assert (after["started"], after["finished"]) == (before["started"], before["finished"])
+    assert [e["event"] for e in after["events"]] == ["already complete"]
+
+
+def test_add_reps_continues_the_replications_as_if_run_at_once(tmp_path: Path) -> None:
+    experiment = _experiment(tmp_path, reps=25)
+    extended = sweep(experiment, tmp_path / "extended", chunk=10, progress=None)
+    sweep(experiment, extended, chunk=10, progress=None, add_reps=12)
+    once = sweep(experiment, tmp_path / "once", reps=37, chunk=10, progress=None)
+    pd.testing.assert_frame_equal(read_outcomes(extended), read_outcomes(once))
+    assert read_outcomes(extended, 0)["replication"].tolist() == list(range(37))
+    assert (extended / "summary.csv").read_bytes() == (once / "summary.csv").read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "schema", "delete"])
+def test_a_damaged_chunk_is_reported_in_one_line_and_redone_on_resume(tmp_path: Path, damage: str) -> None:
+    from sim.experiments.store import verify
+
+    experiment = _experiment(tmp_path, reps=30)
+    folder = sweep(experiment, tmp_path / "out", chunk=10, progress=None)
+    expected = read_outcomes(folder)
+    chunk = sorted((folder / "chunks").glob("*.parquet"))[4]
+    if damage == "truncate":
+        chunk.write_bytes(chunk.read_bytes()[:100])
+    elif damage == "empty":
+        chunk.write_bytes(b"")
+    elif damage == "schema":
+        pd.DataFrame({"other": [1.0] * 10}).to_parquet(chunk)
+    else:
+        chunk.unlink()
+    with pytest.raises(sim.InputError, match=r"r2p sweep .* again to redo it") as error:
+        read_outcomes(folder)
+    assert "\n" not in str(error.value)
+    assert verify(folder)
+    sweep(experiment, folder, chunk=10, progress=None)
+    assert verify(folder) == []
+    pd.testing.assert_frame_equal(read_outcomes(folder), expected)
+
+
+def test_a_chunk_copied_under_another_name_is_not_counted(tmp_path: Path) -> None:
+    from sim.experiments.store import verify
+
+    folder = sweep(_experiment(tmp_path, reps=30), tmp_path / "out", chunk=10, progress=None)
+    chunk = sorted((folder / "chunks").glob("*.parquet"))[0]
+    (folder / "chunks" / "copy.parquet").write_bytes(chunk.read_bytes())
+    assert len(read_outcomes(folder)) == 4 * 30
+    assert any("not in the index" in line for line in verify(folder))
