@@ -7,6 +7,7 @@ typed on the page is checked, and a bad one is shown as a one-line message.
 
 from __future__ import annotations
 
+import html
 import time
 import traceback
 from collections.abc import Callable
@@ -183,8 +184,8 @@ def SideBySide(settings: Settings) -> None:
     with solara.Card("Side by side: one seed, two strategies (common random numbers)"):
         solara.HTML(
             tag="p",
-            unsafe_innerHTML=f"Strategy A is the one chosen on the left (<b>{settings.strategy}</b> with your "
-            "slider settings). Strategy B uses the same settings with another preset. Both runs share every "
+            unsafe_innerHTML=f"Strategy A is the one chosen on the left (<b>{html.escape(settings.strategy)}</b> "
+            "with your slider settings). Strategy B uses the same settings with another preset. Both runs share every "
             "random shock, so any difference comes from the strategies alone.",
         )
         with solara.Row(style={"align-items": "center", "gap": "12px"}):

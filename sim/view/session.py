@@ -81,20 +81,34 @@ def pillar_defaults(strategy: Strategy) -> dict[str, list[float]]:
     return out
 
 
+def shipped_name(kind: str, field: str, value: str) -> str:
+    """``value`` if it is the name of a shipped file of ``kind`` (``"scenarios"``, ``"strategies"``).
+
+    A value from the page is only compared with the shipped names, never taken as a path, so a
+    browser cannot make the server read a file or learn whether one exists.
+
+    Raises
+    ------
+    InputError
+        If it is not one of the shipped names (the same message whatever the value names).
+    """
+    names = shipped(kind)
+    if value not in names:
+        raise InputError("page", field, f"{value!r} is not a shipped {field}", ", ".join(names))
+    return value
+
+
 def build_inputs(settings: Settings) -> tuple[Scenario, Strategy, int]:
     """Scenario, strategy and seed for ``settings``.
 
     Raises
     ------
     InputError
-        With one line naming what is wrong (unknown name, value out of range, bad seed).
+        With one line naming what is wrong (not a shipped scenario or strategy preset, value out of
+        range, bad seed).
     """
-    if settings.scenario not in shipped("scenarios"):
-        raise InputError(
-            "page", "scenario", f"no shipped scenario {settings.scenario!r}", ", ".join(shipped("scenarios"))
-        )
-    scenario = load_scenario(settings.scenario)
-    strategy = load_strategy(settings.strategy)
+    scenario = load_scenario(shipped_name("scenarios", "scenario", settings.scenario))
+    strategy = load_strategy(shipped_name("strategies", "strategy", settings.strategy))
     for pillar in PILLARS:
         trigger, delay = settings.trigger[pillar - 1], settings.delay[pillar - 1]
         if trigger is not None:

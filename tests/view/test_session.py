@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from sim.concepts import INSTRUMENTS
 from sim.config import InputError
 from sim.engines.mesa_model import R2PModel
 from sim.parameters import P
+from sim.view import session
 from sim.view.session import Settings, build_inputs, parse_seed, pillar_defaults, start
 
 
@@ -29,6 +32,48 @@ def test_unknown_scenario_or_strategy():
         build_inputs(Settings(scenario="atlantis"))
     with pytest.raises(InputError):
         build_inputs(Settings(strategy="wishful_thinking"))
+
+
+PATH_LIKE = ["SECRET.toml", "/tmp/SECRET.toml", "../../SECRET", "strategies/../SECRET", "..\\SECRET.toml",
+             "SECRET/no_response", "no_response.toml", "no_response+veto_restraint"]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", ["scenario", "strategy"])
+@pytest.mark.parametrize("value", PATH_LIKE)
+def test_a_path_from_the_page_is_refused_without_touching_the_file_system(tmp_path, monkeypatch, field, value):
+    secret = tmp_path / "SECRET.toml"
+    secret.write_text('[strategy]\nname = "x"\nleaked_key = 1\n')
+    monkeypatch.chdir(tmp_path)  # relative values name the real file (or its folder)
+    value = value.replace("/tmp/SECRET", str(tmp_path / "SECRET"))
+    touched: list[Path] = []
+
+    def spy(real):
+        def call(path, *args, **kwargs):
+            touched.append(Path(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    for name in ("stat", "open", "exists", "is_file"):
+        monkeypatch.setattr(Path, name, spy(getattr(Path, name)))
+    monkeypatch.setattr(session, f"load_{field}", lambda *_: pytest.fail(f"the {field} loader was reached"))
+    with pytest.raises(InputError) as error:
+        build_inputs(Settings(**{field: value}))
+    message = str(error.value)
+    assert message.startswith(f"page: {field}: {value!r} is not a shipped {field}; allowed: ")
+    assert "no_response" in message.split("allowed: ")[1] or field == "scenario"
+    assert "leaked_key" not in message and "not found" not in message and "\n" not in message
+    assert not [p for p in touched if "SECRET" in str(p)]
+
+
+def test_the_answer_to_a_path_does_not_say_whether_the_file_exists(tmp_path):
+    (tmp_path / "real.toml").write_text("[strategy]\nname = 'x'\nleaked_key = 1\n")
+    answers = {}
+    for name in ("real.toml", "gone.toml"):
+        with pytest.raises(InputError) as error:
+            build_inputs(Settings(strategy=str(tmp_path / name)))
+        answers[name] = str(error.value)
+    assert answers["real.toml"].replace("real", "gone") == answers["gone.toml"]
 
 
 def test_controls_change_the_inputs():
