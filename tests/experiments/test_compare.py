@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -65,26 +66,18 @@ def test_compare_gives_the_paired_differences_of_direct_simulations(
     assert ((onset["difference"] >= -1) & (onset["difference"] <= 1)).all()
 
 
-def test_only_replications_present_at_both_points_are_paired(
+def test_a_missing_chunk_is_refused_in_one_line_not_paired_around(
     results: tuple[sim.experiments.design.Experiment, Path], tmp_path: Path
 ) -> None:
-    experiment, folder = results
+    _, folder = results
     copy = tmp_path / "partial"
-    (copy / "chunks").mkdir(parents=True)
-    (copy / "design.csv").write_bytes((folder / "design.csv").read_bytes())
-    for chunk in (folder / "chunks").glob("*.parquet"):
-        (copy / "chunks" / chunk.name).write_bytes(chunk.read_bytes())
-    next((copy / "chunks").glob("point-00002-reps-0000000100-*.parquet")).unlink()  # baseline of point 0
-    table = compare(copy, "no_response")
-    assert set(table.loc[table["point"] == 0, "n"]) == {REPS - 100}
-    assert set(table.loc[table["point"] == 1, "n"]) == {REPS}
-    points = experiment.points()
-    mine = sim.simulate(points[0].scenario, points[0].strategy, REPS, seed=experiment.seed)
-    theirs = sim.simulate(points[2].scenario, points[2].strategy, REPS, seed=experiment.seed)
-    keep = ~mine["replication"].between(100, 199)
-    diff = (mine["deaths"] - theirs["deaths"])[keep].to_numpy(dtype=float)
-    row = table[(table["point"] == 0) & (table["outcome"] == "deaths")].iloc[0]
-    assert row["difference"] == pytest.approx(np.mean(diff))
+    shutil.copytree(folder, copy)
+    lost = next((copy / "chunks").glob("point-00002-reps-0000000100-*.parquet"))  # baseline of point 0
+    lost.unlink()
+    with pytest.raises(sim.InputError) as caught:
+        compare(copy, "no_response")
+    message = str(caught.value)
+    assert "\n" not in message and lost.name in message and "again to redo it" in message
 
 
 def test_unknown_baseline_names_folder_flag_and_strategies(
