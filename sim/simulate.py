@@ -12,13 +12,14 @@ from sim.config import InputError, quote
 from sim.engines import kernel
 from sim.limits import ENGINES, MAX_SEED, MAX_WEEKS
 from sim.model_inputs import model_inputs
-from sim.rules.outcomes import TRAJECTORY, describe, n_outcomes, outcome_columns
+from sim.outcome_columns import describe, n_outcomes, outcome_columns
+from sim.rules.outcomes import TRAJECTORY
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import Strategy, load_strategy
 
 Engine = Literal["numba", "mesa"]
 _DTYPES = {"float": np.float64, "integer": np.int64, "boolean": bool, "nullable integer": "Int64"}
-"""The column type of each kind of outcome (:attr:`sim.rules.outcomes.Outcome.kind`)."""
+"""The column type of each kind of outcome (:attr:`sim.outcome_columns.Outcome.kind`)."""
 
 
 def load_inputs(scenario: Scenario | str | Path, strategy: Strategy | str | Path) -> tuple[Scenario, Strategy]:
@@ -131,7 +132,7 @@ def simulate(
     -------
     pandas.DataFrame
         One row per replication: ``replication``, the columns of
-        :data:`sim.rules.outcomes.OUTCOMES` (with ``by_state``, then the per-state columns);
+        :data:`sim.outcome_columns.OUTCOMES` (with ``by_state``, then the per-state columns);
         weeks are nullable integers (``<NA>``: never).
     numpy.ndarray, optional
         With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``;

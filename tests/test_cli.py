@@ -217,3 +217,15 @@ def test_sweep_verify_says_sound_or_damaged(tmp_path: Path, capsys: pytest.Captu
     next((folder / "chunks").glob("*.parquet")).write_bytes(b"")
     assert main(["sweep", "--verify", str(folder)]) == 2
     assert "empty (zero bytes)" in capsys.readouterr().err
+
+
+def test_run_help_lists_every_outcome_column_with_its_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.outcome_columns import OUTCOME_TABLE, PER_STATE_TABLE
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for o in OUTCOME_TABLE:
+        assert f"{o.name} ({o.unit})" in text
+    for o in PER_STATE_TABLE:
+        assert f"{o.name}[NAME] ({o.unit})" in text

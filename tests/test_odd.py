@@ -16,9 +16,10 @@ import pytest
 
 from sim.concepts import INSTRUMENT_NAMES, INSTRUMENTS, Actor, Instrument, Pillar
 from sim.config import shipped
+from sim.outcome_columns import outcome_table
 from sim.parameters import PARAMETERS, Param
 from sim.rng import Purpose
-from sim.rules.outcomes import TRAJECTORY, outcome_table
+from sim.rules.outcomes import TRAJECTORY
 from sim.schedule import STAGES
 from sim.state import REGION_FIELDS, WORLD_FIELDS
 from sim.strategy import load_strategy

@@ -11,8 +11,9 @@ import pytest
 import sim
 from sim.config import InputError
 from sim.model_inputs import model_inputs
+from sim.outcome_columns import OUTCOMES
 from sim.rules.events import Event
-from sim.rules.outcomes import OUTCOMES, TRAJECTORY
+from sim.rules.outcomes import TRAJECTORY
 from sim.scenario import EventSpec, MeasureSpec, parse_scenario
 from sim.schema.scenario import EVENT_KINDS
 

@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from sim.experiments.statistics import mean_ci
-from sim.rules.outcomes import OUTCOMES
+from sim.outcome_columns import OUTCOMES
 
 
 def test_outcome_table_has_one_row_per_replication(fragile_region: sim.Scenario) -> None:

@@ -224,3 +224,12 @@ def test_field_tables_are_generated_from_the_schema() -> None:
     from sim.schema.guide import update
 
     assert update(TEXT) == TEXT, "run `python -m sim.schema` to rewrite the guide's field tables"
+
+
+def test_the_readme_outcome_table_is_generated_from_the_code() -> None:
+    from sim.schema.__main__ import README, README_TABLES
+    from sim.schema.guide import update
+
+    text = README.read_text(encoding="utf-8")
+    assert "| `atrocity_weeks_any` | weeks |" in text
+    assert update(text, README_TABLES) == text, "run `python -m sim.schema` to rewrite the README's outcome table"

@@ -60,20 +60,30 @@ def parquet_path(text: str) -> Path:
 def add_report_command(
     commands: argparse._SubParsersAction, name: str, kind: str, text: str, least: int
 ) -> argparse.ArgumentParser:
-    """Add a subcommand that runs the ``kind`` file of ``experiments/`` and writes ``docs/KIND.md``
+    """Add a subcommand that runs the ``kind`` file of ``experiments/`` and writes ``KIND.md``
     (``least``: the fewest replications per arm it accepts). Its runs go to ``--results``
-    (default ``results/KIND-DIGEST-CODE-REPS``), a results folder that a killed run resumes from."""
+    (default ``results/KIND-DIGEST-CODE-REPS``), a results folder that a killed run resumes from;
+    the report goes to ``--out`` (default: that results folder), or to the tracked ``docs/`` with
+    ``--write-docs``."""
     parser = commands.add_parser(name, help=text)
     parser.add_argument("file", nargs="?", default=kind, help=f"{kind} file (default: {kind})")
     parser.add_argument("--reps", type=reps_argument(least), default=None,
                         help="replications per arm (default: the file's)")  # fmt: skip
-    parser.add_argument("--out", type=Path, default=Path("docs"), help=f"folder of {kind}.md (default docs)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, default=None,
+                       help=f"folder of {kind}.md and its plots (default: the results folder)")  # fmt: skip
+    where.add_argument("--write-docs", dest="out", action="store_const", const=DOCS,
+                       help=f"write the tracked report {DOCS}/{kind}.md instead (regenerates the docs)")  # fmt: skip
     parser.add_argument("--results", type=Path, default=None,
                         help=f"results folder of the runs (default results/{kind}-DIGEST-CODE-REPS; "
                         "resumable)")  # fmt: skip
     add_execution(parser)
     parser.set_defaults(kind=kind)
     return parser
+
+
+DOCS = Path("docs")
+"""Where ``--write-docs`` writes a report: the ``docs/`` folder of a checkout (run from its root)."""
 
 
 def add_execution(parser: argparse.ArgumentParser) -> None:
@@ -85,4 +95,5 @@ def add_execution(parser: argparse.ArgumentParser) -> None:
 def command_line(args: argparse.Namespace) -> str:
     """The command that reproduces a report, as written into it."""
     return " ".join([f"r2p {args.command}", *([args.file] if args.file != args.kind else []),
-                     *(["--reps", str(args.reps)] if args.reps else [])])  # fmt: skip
+                     *(["--reps", str(args.reps)] if args.reps else []),
+                     *(["--write-docs"] if args.out == DOCS else [])])  # fmt: skip

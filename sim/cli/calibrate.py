@@ -1,4 +1,5 @@
-"""``r2p calibrate [FILE]``: the historical episodes beside the record; writes ``docs/calibration.md``."""
+"""``r2p calibrate [FILE]``: the historical episodes beside the record; writes ``calibration.md``
+(into the results folder; ``docs/`` with ``--write-docs``)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def run(args: argparse.Namespace) -> None:
         print(f"{episode.scenario.name:<14} {episode.state:<24} record {n(episode.deaths[0])}-{n(episode.deaths[1])}"
               f"  simulated median {n(row['median'])} (90 %: {n(row['q05'])}-{n(row['q95'])})"
               f"  {fit_label(row, episode.deaths)}", flush=True)  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "calibration.md"
+    out = args.out or folder
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "calibration.md"
     text = report(spec, tables, reps, seconds, command_line(args))
     write_atomically(path, lambda tmp: tmp.write_text(text))
     print(f"\n{len(spec.episodes)} episodes, {reps:,} replications per arm, {seconds:.0f} s; report: {path}")

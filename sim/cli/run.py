@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 import time
 from importlib import metadata
 from pathlib import Path
@@ -15,7 +16,8 @@ from sim.limits import ENGINES, MAX_REPS, MAX_SEED, MAX_WEEKS
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``run`` subcommand to the ``r2p`` subparsers."""
-    run = commands.add_parser("run", help="run replications of a scenario under a strategy")
+    run = commands.add_parser("run", help="run replications of a scenario under a strategy", epilog=outcome_help(),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     run.add_argument("scenario", help="shipped scenario name or path to a scenario .toml")
     run.add_argument(
         "--strategy",
@@ -55,6 +57,19 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=main)
     return run
+
+
+def outcome_help() -> str:
+    """The epilog of ``r2p run --help``: every outcome column with its unit."""
+    from sim.outcome_columns import OUTCOME_TABLE, PER_STATE_TABLE, REPLICATION
+
+    columns = ", ".join(f"{o.name} ({o.unit})" for o in (REPLICATION, *OUTCOME_TABLE))
+    per_state = ", ".join(f"{o.name}[NAME] ({o.unit})" for o in PER_STATE_TABLE)
+    text = (f"outcome columns (one row per replication): {columns}. With --by-state, per state: {per_state}. "
+            "Deaths and displaced are expected values, so fractional; an empty week (<NA>) never happened. "
+            "Each column's meaning: README.md ('Every outcome column') or docs/user-guide.md section 7; "
+            "a Parquet file from --out carries unit and meaning in its field metadata.")  # fmt: skip
+    return textwrap.fill(text, width=100, break_on_hyphens=False)
 
 
 def main(args: argparse.Namespace) -> None:
@@ -108,7 +123,7 @@ def check_memory(reps: int, states: int) -> None:
     InputError
         Naming the memory the run needs and the most replications that fit.
     """
-    from sim.rules.outcomes import n_outcomes
+    from sim.outcome_columns import n_outcomes
 
     per_rep = BYTES_PER_VALUE * n_outcomes(states)
     available = _available_memory()

@@ -1,5 +1,6 @@
 """``r2p validate [FILE] [--only S10,S11]``: measure the stylised facts S1-S9 and the trade-off checks
-S10-S13 (or some of them) and write ``docs/validation.md``."""
+S10-S13 (or some of them) and write ``validation.md`` (into the results folder; ``docs/`` with
+``--write-docs``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.cli.arguments import add_report_command, command_line
+from sim.cli.arguments import DOCS, add_report_command, command_line
 from sim.limits import MIN_VALIDATION_REPS
 
 
@@ -46,8 +47,12 @@ def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
 
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p validate``: print the table of the facts and write the report (raises InputError)."""
+    from sim.config import InputError
     from sim.experiments.validation import format_summary, load_validation, validate, write_report
 
+    if args.only and args.out == DOCS:
+        raise InputError("--write-docs", "", "writes the tracked report of every fact, so not with --only",
+                         "--only with --out DIR or the default results folder")  # fmt: skip
     spec = load_validation(args.file)
     reps = args.reps or spec.reps
     folder = results_folder(args, spec.digest, reps)
@@ -57,5 +62,5 @@ def run(args: argparse.Namespace) -> None:
     command = command_line(args) + (f" --only {','.join(args.only)}" if args.only else "")
     print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}, {seconds:.0f} s\n")
     print(format_summary(findings))
-    path = write_report(spec, findings, args.out, reps, seconds, command)
+    path = write_report(spec, findings, args.out or folder, reps, seconds, command)
     print(f"\nreport: {path}\nruns: {folder}")

@@ -18,8 +18,9 @@ from numba import prange
 
 from sim.concepts import COUNCIL_SEATS
 from sim.jit import jit, rule
+from sim.outcome_columns import n_outcomes
 from sim.rng import stream
-from sim.rules.outcomes import TRAJECTORY, n_outcomes, record, summarise, tally
+from sim.rules.outcomes import TRAJECTORY, record, summarise, tally
 from sim.schedule import STAGES, Stage
 from sim.state import WORLD, Region, reset_world
 

@@ -27,8 +27,9 @@ from sim.engines.agents import (
     StateAgent,
 )
 from sim.model_inputs import model_inputs
+from sim.outcome_columns import n_outcomes, outcome_columns
 from sim.rng import replication_key
-from sim.rules.outcomes import TRAJECTORY, n_outcomes, outcome_columns, summarise, tally
+from sim.rules.outcomes import TRAJECTORY, summarise, tally
 from sim.scenario import Scenario
 from sim.schedule import STAGES
 from sim.simulate import load_inputs

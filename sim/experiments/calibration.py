@@ -10,8 +10,10 @@ Each episode is run under its historical strategy, the same strategy with the ve
 the counterfactual strategy and no response, all with the same root seed (common random
 numbers). Deaths are the focal state's own (from the trajectories), not the region's.
 
-Command line (:mod:`sim.cli.calibrate`): ``r2p calibrate [FILE] [--reps N] [--out DIR] [--results RUNS]``;
-the arms run into the resumable results folder ``RUNS``; writes ``DIR/calibration.md``.
+Command line (:mod:`sim.cli.calibrate`):
+``r2p calibrate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS]``;
+the arms run into the resumable results folder ``RUNS``; writes ``DIR/calibration.md`` (``DIR``: ``RUNS``
+unless given; ``docs`` with ``--write-docs``).
 """
 
 from __future__ import annotations

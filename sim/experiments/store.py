@@ -69,15 +69,29 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 def write_table(frame: pd.DataFrame, path: Path, description: dict[str, object] | None = None) -> None:
     """Write ``frame`` to a Parquet (or, by suffix, CSV) file atomically.
 
-    ``description`` (Parquet only) is stored as JSON in the schema metadata; see :func:`read_description`.
+    ``description`` (Parquet only) is stored as JSON in the schema metadata (see :func:`read_description`),
+    and each outcome column's unit and meaning in its field metadata (:func:`described`).
     """
     if path.suffix == ".csv":
         write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
         return
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = described(pa.Table.from_pandas(frame, preserve_index=False))
     if description is not None:
         table = table.replace_schema_metadata({**table.schema.metadata, METADATA_KEY: json.dumps(description)})
     write_atomically(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def described(table: pa.Table) -> pa.Table:
+    """``table`` with each outcome column's unit and meaning (:func:`sim.outcome_columns.describe`)
+    as field metadata (``unit``, ``meaning``)."""
+    from sim.outcome_columns import describe
+
+    fields = []
+    for field in table.schema:
+        outcome = describe(field.name)
+        meta = None if outcome is None else {"unit": outcome.unit, "meaning": outcome.meaning}
+        fields.append(field if meta is None else field.with_metadata(meta))
+    return table.cast(pa.schema(fields, table.schema.metadata))
 
 
 def read_description(path: Path) -> dict[str, object]:

@@ -8,8 +8,9 @@ scenario's ``[[states]]``: the typical-risk state of S5, S7, S8 and S9) and one 
 :mod:`sim.experiments.trade_offs` (S10-S13) define. Each fact table may have
 a ``comment``: notes written after a run, printed under the fact in the report.
 
-Command line (:mod:`sim.cli.validate`): ``r2p validate [FILE] [--reps N] [--out DIR] [--results RUNS]``;
-the arms run into the resumable results folder ``RUNS``; writes ``DIR/validation.md``, and plots and
+Command line (:mod:`sim.cli.validate`): ``r2p validate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS]``;
+the arms run into the resumable results folder ``RUNS``; writes ``DIR/validation.md`` (``DIR``: ``RUNS``
+unless given; ``docs`` with ``--write-docs``), and plots and
 ``summary.csv`` in ``DIR/validation/``.
 """
 

@@ -1,4 +1,5 @@
-"""``python -m sim.schema``: write ``schemas/KIND.json`` and the field tables of ``docs/user-guide.md``."""
+"""``python -m sim.schema``: write ``schemas/KIND.json``, the field tables of ``docs/user-guide.md``
+and the README's outcome table."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from sim.schema.guide import update
 
 SCHEMAS = REPO_ROOT / "schemas"
 GUIDE = REPO_ROOT / "docs" / "user-guide.md"
+README = REPO_ROOT / "README.md"
+README_TABLES = ("outcomes",)
+"""The generated tables the README repeats from the guide."""
 
 
 def schema_text(kind: str) -> str:
@@ -18,11 +22,12 @@ def schema_text(kind: str) -> str:
 
 
 def main() -> None:
-    """Rewrite the schema files and the guide's tables."""
+    """Rewrite the schema files, the guide's tables and the README's copies of them."""
     SCHEMAS.mkdir(exist_ok=True)
     for kind in KINDS:
         (SCHEMAS / f"{kind}.json").write_text(schema_text(kind), encoding="utf-8")
     GUIDE.write_text(update(GUIDE.read_text(encoding="utf-8")), encoding="utf-8")
+    README.write_text(update(README.read_text(encoding="utf-8"), README_TABLES), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.concepts import INSTRUMENTS
+from sim.outcome_columns import outcome_table
 from sim.parameters import BY_NAME
 from sim.schema.calibration import CalibrationHead, EpisodeTable
 from sim.schema.experiment import ExperimentHead, UncertainInput
@@ -116,19 +117,21 @@ def tables() -> dict[str, str]:
     }  # fmt: skip
     out = {name: field_table(model) for name, model in models.items()}
     out.update({"fields-warning": warning_table(), "model-parameters": parameter_table(),
-                "instruments": instrument_table()})  # fmt: skip
+                "instruments": instrument_table(), "outcomes": outcome_table()})  # fmt: skip
     return out
 
 
-def update(text: str) -> str:
-    """``text`` (the guide) with every generated table rewritten.
+def update(text: str, names: tuple[str, ...] | None = None) -> str:
+    """``text`` (the guide, or another document) with the generated tables ``names`` (default: all) rewritten.
 
     Raises
     ------
     KeyError
-        If the guide lacks the markers of a table.
+        If the text lacks the markers of a table.
     """
     for name, table in tables().items():
+        if names is not None and name not in names:
+            continue
         pattern = re.compile(rf"(<!-- BEGIN {re.escape(name)} -->\n).*?(<!-- END {re.escape(name)} -->)", re.DOTALL)
         if not pattern.search(text):
             raise KeyError(f"no <!-- BEGIN {name} --> ... <!-- END {name} --> in the guide")

@@ -173,6 +173,13 @@ def test_bad_validation_file_gives_one_line_and_writes_nothing(
     assert not out.exists()
 
 
+def test_write_docs_is_refused_with_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--only", "S10", "--write-docs", "--results", str(tmp_path / "runs")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "--write-docs" in lines[0] and "--only" in lines[0]
+    assert not (tmp_path / "runs").exists()
+
+
 def test_bad_reps_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["validate", "--reps", "5"])
@@ -195,9 +202,13 @@ def test_run_command_takes_a_historical_strategy(capsys: pytest.CaptureFixture[s
     assert "historical/rwanda_1994" in capsys.readouterr().out
 
 
-def test_calibrate_writes_a_report_for_every_episode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["calibrate", "--reps", "20", "--out", str(tmp_path), "--results", str(tmp_path / "runs")]) == 0
-    report = (tmp_path / "calibration.md").read_text()
+def test_calibrate_writes_a_report_for_every_episode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", "--reps", "20", "--results", "runs"]) == 0
+    report = (tmp_path / "runs" / "calibration.md").read_text()
+    assert not (tmp_path / "docs").exists(), "the tracked docs/ is written only on request"
+    assert main(["calibrate", "--reps", "20", "--results", "runs", "--write-docs"]) == 0
+    assert "r2p calibrate --reps 20 --write-docs" in (tmp_path / "docs" / "calibration.md").read_text()
     for name in HISTORICAL:
         assert f"| {name} |" in report and f"historical/{name}" in report
     assert "early_prevention" in report and "historical + veto restraint" in report
