@@ -1,0 +1,163 @@
+"""``r2p fit``: a small fit is reproducible, resumes after a crash, checks its file, writes its report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.config import REPO_ROOT, InputError
+from sim.experiments import fit as fitting
+from sim.experiments.fit import GENERATIONS, POSTERIOR, fit, load_fit, simulated
+
+SMALL = """
+[fit]
+name = "small"
+seed = 7
+population = 10
+generations = 2
+min_epsilon = 0.0
+
+[typical_state]
+name = "Typical"
+population = 10_000_000
+vulnerable_share = 0.15
+capacity = 0.5
+tension = 0.22
+leadership = "divided"
+crime = "crimes_against_humanity"
+
+[[parameters]]
+key = "scenario.model.onset_hazard"
+low = 0.004
+high = 0.016
+scale = "log"
+source = "assumption"
+
+[[parameters]]
+key = "scenario.model.kill_rate"
+low = 0.0001
+high = 0.0004
+source = "assumption"
+
+[[targets]]
+kind = "onset_rate"
+value = 0.0135
+tolerance = 0.004
+weeks = 104
+reps = 30
+source = "EWP"
+
+[[targets]]
+kind = "rate_ratio"
+factor = "armed_conflict"
+value = 3.2
+tolerance = 1.0
+weeks = 104
+reps = 30
+source = "EWP"
+
+[[targets]]
+kind = "episode_toll"
+episode = "bosnia_1995"
+tolerance = 0.5
+reps = 10
+source = "calibration file"
+"""
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The small fit file and a finished fit of it."""
+    folder = tmp_path_factory.mktemp("fit")
+    path = folder / "small.toml"
+    path.write_text(SMALL)
+    return path, fit(load_fit(path), folder / "out", progress=False)
+
+
+def test_a_fit_writes_its_generations_and_posterior(small: tuple[Path, Path]) -> None:
+    _, out = small
+    generations = pd.read_csv(out / GENERATIONS)
+    assert list(generations["t"]) == [0, 1] and (generations["epsilon"].diff().dropna() < 0).all()
+    assert (generations["acceptance"] > 0).all() and (generations["ess"] <= 10 + 1e-9).all()
+    posterior = pd.read_csv(out / POSTERIOR)
+    assert len(posterior) == 10 and posterior["weight"].sum() == pytest.approx(1.0)
+    assert posterior["scenario.model.onset_hazard"].between(0.004, 0.016).all()
+    assert not (out / "chunks").exists()
+
+
+def test_the_same_seed_gives_the_same_posterior_whatever_the_batch(
+    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, out = small
+    monkeypatch.setattr(fitting, "BATCH", 3)
+    again = fit(load_fit(path), tmp_path / "again", progress=False)
+    pd.testing.assert_frame_equal(pd.read_csv(again / POSTERIOR), pd.read_csv(out / POSTERIOR))
+
+
+def test_a_crash_after_a_generation_resumes_to_the_same_posterior(
+    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, out = small
+    real = fitting._write_generations
+
+    def crash(folder: Path, history: object) -> dict:
+        raise KeyboardInterrupt  # after pyabc committed generation 0, before the tables were written
+
+    monkeypatch.setattr(fitting, "_write_generations", crash)
+    with pytest.raises(KeyboardInterrupt):
+        fit(load_fit(path), tmp_path / "crashed", progress=False)
+    monkeypatch.setattr(fitting, "_write_generations", real)
+    resumed = fit(load_fit(path), tmp_path / "crashed", progress=False)
+    pd.testing.assert_frame_equal(pd.read_csv(resumed / POSTERIOR), pd.read_csv(out / POSTERIOR))
+    pd.testing.assert_frame_equal(pd.read_csv(resumed / GENERATIONS).drop(columns="evaluations"),
+                                  pd.read_csv(out / GENERATIONS).drop(columns="evaluations"))  # fmt: skip
+
+
+def test_rate_ratios_stay_finite_without_onsets(small: tuple[Path, Path]) -> None:
+    spec = load_fit(small[0])
+    values = simulated(spec, {"scenario.model.onset_hazard": 0.004, "scenario.model.kill_rate": 0.0001}, 1)
+    assert set(values) == {"onset_rate", "rate_ratio[armed_conflict]", "episode_toll[bosnia_1995]"}
+    assert all(v == v and abs(v) != float("inf") for v in values.values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('key = "scenario.model.kill_rate"', 'key = "strategy.pillar3.delay"', "parameters[1].key"),
+        ("low = 0.004", "low = 0.0", "parameters[0].low"),
+        ('episode = "bosnia_1995"', 'episode = "atlantis"', "targets[2].episode"),
+        ('factor = "armed_conflict"\n', "", "targets[1].factor"),
+        ("tolerance = 1.0", "tolerance = 0", "targets[1].tolerance"),
+    ],
+)  # fmt: skip
+def test_a_bad_fit_file_is_one_line(tmp_path: Path, old: str, new: str, field: str) -> None:
+    assert old in SMALL
+    path = tmp_path / "bad.toml"
+    path.write_text(SMALL.replace(old, new, 1))
+    with pytest.raises(InputError) as error:
+        load_fit(path)
+    assert "\n" not in str(error.value) and "bad.toml" in str(error.value) and field in str(error.value)
+
+
+def test_the_shipped_fit_file_loads_and_holds_out_the_episodes_it_does_not_fit() -> None:
+    spec = load_fit("fit")
+    fitted = {t.episode.scenario.name for t in spec.targets if t.episode is not None}
+    held_out = {e.scenario.name for e in spec.held_out}
+    assert fitted and held_out and not fitted & held_out
+    text = (REPO_ROOT / "experiments" / "fit.toml").read_text()
+    assert all(name in text for name in held_out), "the file names the episodes it holds out"
+
+
+def test_r2p_fit_writes_a_report_with_checks(small: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, out = small
+    assert main(["fit", str(path), "--out", str(out), "--draws", "4"]) == 0  # resumes the finished fit, then checks
+    report = (out / "report.md").read_text()
+    assert "already complete" in capsys.readouterr().err
+    assert "| `onset_hazard` |" in report and "held out" in report and (out / "posterior.png").is_file()
+    assert re.search(r"Covered: \d of \d episodes under the posterior, \d of \d under the prior", report)
+    checks = pd.read_csv(out / "predictive.csv")
+    assert set(checks["distribution"]) == {"prior", "posterior"} and not checks["median"].isna().any()
