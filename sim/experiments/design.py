@@ -111,6 +111,7 @@ _OTHER_KINDS = (
     ("sensitivity", "a sensitivity analysis", "r2p sensitivity FILE"),
     ("validation", "the validation of the stylised facts", "r2p validate"),
     ("calibration", "the calibration of the historical episodes", "r2p calibrate"),
+    ("fit", "a Bayesian fit of model parameters", "r2p fit"),
 )
 """Top-level tables of the other files in ``experiments/``, what they are and the command that runs them."""
 

@@ -17,6 +17,7 @@ KINDS = {
     "sensitivity": ("sim.schema.sensitivity", "SensitivityFile"),
     "validation": ("sim.schema.validation", "ValidationFile"),
     "calibration": ("sim.schema.calibration", "CalibrationFile"),
+    "fit": ("sim.schema.fit", "FitFile"),
 }
 """Each kind of input file and the module and model that describe it."""
 

@@ -18,6 +18,7 @@ from sim.outcome_columns import outcome_table
 from sim.parameters import BY_NAME
 from sim.schema.calibration import CalibrationHead, EpisodeTable
 from sim.schema.experiment import ExperimentHead, UncertainInput
+from sim.schema.fit import FitHead, PriorTable, TargetTable
 from sim.schema.rules import Doc, rule_of
 from sim.schema.scenario import (
     WARNING_KEYS,
@@ -114,6 +115,7 @@ def tables() -> dict[str, str]:
         "fields-uncertain": UncertainInput, "fields-sensitivity": SensitivityHead,
         "fields-parameters": ParameterInput, "fields-validation": ValidationHead,
         "fields-calibration": CalibrationHead, "fields-episodes": EpisodeTable,
+        "fields-fit": FitHead, "fields-priors": PriorTable, "fields-targets": TargetTable,
     }  # fmt: skip
     out = {name: field_table(model) for name, model in models.items()}
     out.update({"fields-warning": warning_table(), "model-parameters": parameter_table(),
