@@ -20,6 +20,7 @@ from sim.concepts import INSTRUMENT_NAMES
 from sim.config import REPO_ROOT, InputError
 from sim.experiments.calibration import parse_calibration
 from sim.experiments.design import parse_experiment
+from sim.experiments.fit import parse_fit
 from sim.experiments.sensitivity import parse_sensitivity
 from sim.experiments.validation import parse_validation
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES
@@ -31,14 +32,18 @@ from sim.strategy import parse_strategy
 
 EXPERIMENT_FILES = sorted((REPO_ROOT / "experiments").glob("*.toml"))
 KIND_OF = {
-    p: next(k for k in ("sensitivity", "validation", "calibration", "experiment") if k in tomllib.loads(p.read_text()))
+    p: next(
+        k
+        for k in ("sensitivity", "validation", "calibration", "fit", "experiment")
+        if k in tomllib.loads(p.read_text())
+    )
     for p in EXPERIMENT_FILES
 }  # its top-level table
 SHIPPED = {
     "scenario": sorted((REPO_ROOT / "scenarios").glob("*.toml")),
     "strategy": sorted((REPO_ROOT / "strategies").rglob("*.toml")),
     **{kind: [p for p in EXPERIMENT_FILES if KIND_OF[p] == kind]
-       for kind in ("experiment", "sensitivity", "validation", "calibration")},
+       for kind in ("experiment", "sensitivity", "validation", "calibration", "fit")},
 }  # fmt: skip
 PARSE = {
     "scenario": parse_scenario,
@@ -47,6 +52,7 @@ PARSE = {
     "sensitivity": parse_sensitivity,
     "validation": parse_validation,
     "calibration": parse_calibration,
+    "fit": parse_fit,
 }
 
 

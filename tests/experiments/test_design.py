@@ -152,6 +152,7 @@ OTHER_FILES = {
     "sensitivity_v2": "r2p sensitivity",
     "validation": "r2p validate",
     "calibration": "r2p calibrate",
+    "fit": "r2p fit",
 }
 
 
