@@ -13,6 +13,7 @@ from sim.engines import kernel
 from sim.limits import ENGINES, MAX_SEED, MAX_WEEKS
 from sim.model_inputs import model_inputs
 from sim.outcome_columns import describe, n_outcomes, outcome_columns
+from sim.posterior import Posterior
 from sim.rules.outcomes import TRAJECTORY
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import Strategy, load_strategy
@@ -105,6 +106,7 @@ def simulate(
     weeks: int | None = None,
     trajectories: bool = False,
     by_state: bool = False,
+    posterior: Posterior | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray]:
     """Run replications ``first .. first + reps - 1`` of a scenario under a strategy.
 
@@ -127,6 +129,10 @@ def simulate(
     by_state
         Add the per-state outcome columns ``deaths[NAME]``, ``displaced[NAME]`` and
         ``onset_week[NAME]`` of each state after the region-wide ones.
+    posterior
+        Parameter uncertainty: replication *r* runs with the model parameters of the particle
+        :meth:`sim.posterior.Posterior.draws` gives it (the same under every strategy); the table
+        then has a ``particle`` column after ``replication``.
 
     Returns
     -------
@@ -140,16 +146,19 @@ def simulate(
     """
     _check_run(reps, seed, engine, first, weeks)
     scenario, strategy = load_inputs(scenario, strategy)
+    drawn = posterior.draws(seed, first, reps) if posterior is not None else None
     if engine == "numba":
         inputs = model_inputs(scenario, strategy, weeks)
-        values, frames = kernel.run(seed, first, reps, inputs, trajectories)
+        particles = (posterior.parameter_rows(scenario, strategy), drawn) if posterior is not None else None
+        values, frames = kernel.run(seed, first, reps, inputs, trajectories, particles=particles)
     else:
         from sim.engines.mesa_model import R2PModel  # Mesa loads only when its engine is asked for
 
         values = np.empty((reps, n_outcomes(len(scenario.states))))
         runs = []
         for r in range(reps):
-            model = R2PModel(scenario, strategy, seed, first + r, weeks, collect=trajectories)
+            case = scenario if posterior is None else posterior.scenario(scenario, strategy, int(drawn[r]))
+            model = R2PModel(case, strategy, seed, first + r, weeks, collect=trajectories)
             while model.running:
                 model.step()
             values[r] = list(model.outcomes().values())
@@ -157,4 +166,6 @@ def simulate(
                 runs.append(model.trajectory())
         frames = np.stack(runs) if trajectories else None
     table = outcome_frame(values, first, scenario.state_names if by_state else ())
+    if drawn is not None:
+        table.insert(1, "particle", drawn)
     return (table, frames) if trajectories else table

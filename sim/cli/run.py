@@ -30,6 +30,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     run.add_argument("--weeks", type=whole(1, MAX_WEEKS), default=None, help="horizon (default: the scenario's)")
     run.add_argument("--out", type=parquet_path, default=None, help="write per-replication outcomes here")
     run.add_argument("--overwrite", action="store_true", help="replace the --out file if it exists")
+    run.add_argument("--posterior", type=Path, default=None, metavar="DIR",
+                     help="run over the posterior of 'r2p fit' in DIR: replication r takes the parameters of a "
+                     "particle drawn for it (the same under every strategy); reports the share of each outcome's "
+                     "variance from the parameters")  # fmt: skip
     run.add_argument(
         "--by-state",
         action="store_true",
@@ -74,8 +78,9 @@ def outcome_help() -> str:
 
 def main(args: argparse.Namespace) -> None:
     """Run ``r2p run`` (raises :class:`sim.config.InputError` on bad input)."""
+    from sim.experiments.fit import load_posterior
     from sim.experiments.runner import compile_kernel
-    from sim.experiments.statistics import format_table, summary_table
+    from sim.experiments.statistics import format_number, format_table, summary_table, uncertainty_table
     from sim.experiments.store import check_output_file, write_table
     from sim.scenario import load_scenario
     from sim.schema.registry import apply_overrides
@@ -88,24 +93,35 @@ def main(args: argparse.Namespace) -> None:
         strategy = strategy.replace(veto_restraint=args.veto_restraint)
     scenario, strategy = apply_overrides(scenario, strategy, args.overrides)
     check_memory(args.reps, len(scenario.states))
+    posterior = load_posterior(args.posterior) if args.posterior is not None else None
     if args.out is not None:
         check_output_file(args.out, args.overwrite)
     if args.engine == "numba":
         compile_kernel()
     start = time.perf_counter()
-    outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks, by_state=args.by_state)
+    outcomes = simulate(scenario, strategy, args.reps, args.seed, args.engine, weeks=args.weeks, by_state=args.by_state,
+                        posterior=posterior)  # fmt: skip
     seconds = time.perf_counter() - start
     weeks = args.weeks or scenario.weeks
     print(f"{scenario.title} | strategy {strategy.name} | veto restraint {'on' if strategy.veto_restraint else 'off'}")
     print(f"{args.reps} replications x {weeks} weeks, seed {args.seed}, {args.engine} engine, {seconds:.2f} s\n")
     print(format_table(summary_table(outcomes)))
+    if posterior is not None:
+        print(
+            f"\nover the posterior {args.posterior} ({len(posterior.weights):,} particles): spread across "
+            "replications and the share of its variance from the parameters (the rest: the dice)"
+        )
+        for name, row in uncertainty_table(outcomes).iterrows():
+            print(f"{name:<22} sd {format_number(row['sd']):>12}  parameters {row['parameter_share']:>6.0%}  "
+                  f"({int(row['particles'])} particles drawn, n {int(row['n'])})")  # fmt: skip
     if args.by_state:
         columns = tuple(c for c in outcomes.columns if c.startswith(("deaths[", "displaced[")))
         print("\n" + format_table(summary_table(outcomes, columns)))
     if args.out is not None:
         description = {"scenario": scenario.name, "strategy": strategy.name, "veto_restraint": strategy.veto_restraint,
                        "overrides": args.overrides, "seed": args.seed, "reps": args.reps, "weeks": weeks,
-                       "engine": args.engine, "version": metadata.version("r2p-sim")}  # fmt: skip
+                       "engine": args.engine, "version": metadata.version("r2p-sim"),
+                       "posterior": None if args.posterior is None else str(args.posterior)}  # fmt: skip
         write_table(outcomes, args.out, description)
         print(f"\nper-replication outcomes: {args.out}")
 

@@ -77,7 +77,8 @@ def run_replications(
     scenario: Region,
     region: Region,
     w: np.ndarray,
-    p: np.ndarray,
+    params: np.ndarray,
+    which: np.ndarray,
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
@@ -90,14 +91,17 @@ def run_replications(
     """Simulate replications ``first .. first + len(out) - 1`` into ``out`` (and ``frames`` when
     ``keep``), one after the other in the world ``w``.
 
-    ``region`` is the replications' copy of the ``scenario`` records, restored for each when
-    events can change it; ``votes`` is room for the Council's ballots. Compiled without reference
-    counting, like the rules inlined into it (it allocates nothing): with it, the array views the
-    rules make cost about as much as the replication's arithmetic. (Inlined into the parallel loop
-    of :func:`run_block` instead, Numba 0.68's parallel passes dropped the rules' writes of
-    constants into a record's array fields, e.g. ``first_response`` in ``reset_world``.)
+    Replication ``first + r`` runs with the parameter vector ``params[which[r]]`` (one row for a run
+    without parameter uncertainty; a posterior's particles otherwise). ``region`` is the
+    replications' copy of the ``scenario`` records, restored for each when events can change it;
+    ``votes`` is room for the Council's ballots. Compiled without reference counting, like the rules
+    inlined into it (it allocates nothing): with it, the array views the rules make cost about as
+    much as the replication's arithmetic. (Inlined into the parallel loop of :func:`run_block`
+    instead, Numba 0.68's parallel passes dropped the rules' writes of constants into a record's
+    array fields, e.g. ``first_response`` in ``reset_world``.)
     """
     for r in range(out.shape[0]):
+        p = params[which[r]]
         key = stream(seed, first + r)
         for i in range(scenario.shape[0]):
             if scenario[i].n_events > 0:
@@ -120,7 +124,8 @@ def run_block(
     first: int,
     weeks: int,
     region: Region,
-    p: np.ndarray,
+    params: np.ndarray,
+    which: np.ndarray,
     strategy: np.ndarray,
     table: np.ndarray,
     pairs: np.ndarray,
@@ -132,7 +137,8 @@ def run_block(
     regions: np.ndarray,
 ) -> None:
     """Replications ``first .. first + len(out) - 1``, one block of them per row of ``worlds``
-    (and of ``regions``, each block's copy of ``region``)."""
+    (and of ``regions``, each block's copy of ``region``); replication ``first + r`` runs with
+    ``params[which[r]]``."""
     n_reps = out.shape[0]
     n_blocks = worlds.shape[0]
     block = (n_reps + n_blocks - 1) // n_blocks
@@ -142,7 +148,8 @@ def run_block(
         kept = frames[start:stop] if keep else frames
         votes = np.empty(COUNCIL_SEATS, np.int64)  # the Council writes all 15 ballots before reading any
         run_replications(
-            seed, first + start, weeks, region, regions[b], worlds[b], p, strategy, table, pairs, runs, votes,
+            seed, first + start, weeks, region, regions[b], worlds[b], params, which[start:stop], strategy, table,
+            pairs, runs, votes,
             out[start:stop], kept, keep,
         )  # fmt: skip
 
@@ -154,8 +161,12 @@ def run(
     inputs: ModelInputs,
     trajectories: bool = False,
     block: int = BLOCK,
+    particles: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run ``reps`` replications of ``inputs`` starting at replication number ``first``.
+
+    ``particles``: parameter vectors (one per row) and the row of each replication, for a run over
+    a posterior (:class:`sim.posterior.Posterior`); default: ``inputs.params`` for every replication.
 
     Returns
     -------
@@ -164,6 +175,7 @@ def run(
     """
     region, weeks = inputs.region, inputs.weeks
     n = region.shape[0]
+    params, which = particles if particles is not None else (inputs.params[np.newaxis], np.zeros(reps, np.int64))
     out = np.empty((reps, n_outcomes(n)))
     shape = (reps, weeks + 1, len(TRAJECTORY), n) if trajectories else (1, weeks + 1, len(TRAJECTORY), n)
     frames = np.zeros(shape)
@@ -173,6 +185,6 @@ def run(
     # blocks of a chunk leave the other thread idle.
     with numba.parallel_chunksize(1):
         d = inputs.deciders
-        run_block(seed, first, weeks, region, inputs.params, inputs.strategy, inputs.table, d.pairs, d.runs,
+        run_block(seed, first, weeks, region, params, which, inputs.strategy, inputs.table, d.pairs, d.runs,
                   out, frames, trajectories, worlds, regions)  # fmt: skip
     return out, (frames if trajectories else None)

@@ -54,6 +54,7 @@ from sim.experiments.store import (
     write_table,
 )
 from sim.limits import MAX_SEED
+from sim.posterior import Posterior
 from sim.scenario import Scenario, StateSpec, state_spec
 from sim.schema.fit import FitFile, PriorTable, TargetTable
 from sim.schema.registry import lookup
@@ -425,6 +426,26 @@ def read_posterior(folder: Path) -> pd.DataFrame:
     if "fit" not in manifest or not manifest.get("finished") or not (folder / POSTERIOR).is_file():
         raise InputError(folder, MANIFEST, "holds no finished fit", "a folder written by 'r2p fit' that finished")
     return pd.read_csv(folder / POSTERIOR)
+
+
+def load_posterior(folder: Path) -> Posterior:
+    """The posterior of a finished fit in ``folder``, to run over (``simulate(..., posterior=...)``).
+
+    Raises
+    ------
+    InputError
+        If ``folder`` holds no finished fit, or its particles are not those of model parameters.
+    """
+    table = read_posterior(folder)
+    keys = tuple(c for c in table.columns if c != "weight")
+    if not keys or not all(k.startswith(MODEL_KEY) for k in keys) or not table["weight"].gt(0).any():
+        raise InputError(folder, POSTERIOR, "holds no weighted particles of model parameters",
+                         "the posterior.csv r2p fit wrote")  # fmt: skip
+    values = table[list(keys)].to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all() or not np.isfinite(table["weight"]).all():
+        raise InputError(folder, POSTERIOR, "holds a value that is not a finite number",
+                         "the posterior.csv r2p fit wrote")  # fmt: skip
+    return Posterior(keys, values, table["weight"].to_numpy(dtype=np.float64), str(folder / POSTERIOR))
 
 
 def _now() -> str:

@@ -71,6 +71,32 @@ def summary_row(outcome: str, values: np.ndarray, yes_no: bool) -> dict[str, obj
     return {"outcome": outcome, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n}
 
 
+def uncertainty_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
+    """Per outcome of a run over a posterior (a ``particle`` column): the standard deviation of an
+    outcome across replications and the share of its variance that comes from the parameters
+    (between particles) rather than the dice (within particles).
+
+    One-way random-effects ANOVA over the particles drawn: dice variance ``SSW / (N - K)``,
+    parameter variance ``(SSB - (K - 1) x dice variance) / (N - sum(n_k^2) / N)``, floored at 0.
+    """
+    rows = []
+    for column in columns:
+        frame = pd.DataFrame({"y": outcomes[column].astype("Float64"), "k": outcomes["particle"]}).dropna()
+        y = frame["y"].to_numpy(dtype=np.float64)
+        groups = frame.assign(y=y).groupby("k")["y"]
+        sizes, means = groups.size().to_numpy(), groups.mean().to_numpy(dtype=np.float64)
+        n, k = len(y), len(sizes)
+        ssw = float(((y - groups.transform("mean").to_numpy(dtype=np.float64)) ** 2).sum())
+        ssb = float(sizes @ (means - y.mean()) ** 2)
+        dice = ssw / (n - k) if n > k else 0.0
+        spread = n - float(sizes @ sizes) / n
+        parameters = max((ssb - (k - 1) * dice) / spread, 0.0) if spread > 0 else 0.0
+        total = parameters + dice
+        rows.append({"outcome": column, "sd": math.sqrt(total), "parameter_share": parameters / total if total else 0.0,
+                     "particles": k, "n": n})  # fmt: skip
+    return pd.DataFrame(rows).set_index("outcome")
+
+
 def format_table(table: pd.DataFrame) -> str:
     """Human-readable text of a :func:`summary_table`."""
     lines = [f"{'outcome':<22}{'mean':>14}{'95% CI':>30}{'n':>9}"]

@@ -161,3 +161,21 @@ def test_r2p_fit_writes_a_report_with_checks(small: tuple[Path, Path], capsys: p
     assert re.search(r"Covered: \d of \d episodes under the posterior, \d of \d under the prior", report)
     checks = pd.read_csv(out / "predictive.csv")
     assert set(checks["distribution"]) == {"prior", "posterior"} and not checks["median"].isna().any()
+
+
+def test_r2p_run_over_a_posterior_reports_the_parameters_share(
+    small: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _, out = small
+    table = tmp_path / "t.parquet"
+    assert main(["run", "kenya_2008", "--strategy", "historical/kenya_2008", "--reps", "300", "--posterior", str(out),
+                 "--out", str(table)]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert re.search(r"deaths\s+sd\s+[\d,.]+\s+parameters\s+\d+%", text)
+    assert pd.read_parquet(table)["particle"].nunique() > 1
+
+
+def test_a_folder_without_a_finished_fit_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as error:
+        fitting.load_posterior(tmp_path)
+    assert "\n" not in str(error.value) and "manifest.json" in str(error.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.experiments.statistics import format_table, mean_ci, summary_table, wilson_ci
 
@@ -34,3 +35,19 @@ def test_summary_table_counts_only_replications_where_the_event_happened() -> No
 def test_wilson_interval_stays_within_zero_and_one() -> None:
     assert wilson_ci(0, 1000)[1] == 0.0
     assert wilson_ci(1000, 1000)[2] == 1.0
+
+
+def test_uncertainty_table_splits_variance_between_parameters_and_dice() -> None:
+    from sim.experiments.statistics import uncertainty_table
+
+    rng = np.random.default_rng(1)
+    particle = rng.integers(0, 400, 40_000)
+    level = rng.normal(0, 3.0, 400)  # parameter sd 3, dice sd 4: share 9 / 25
+    table = pd.DataFrame({"particle": particle, "deaths": level[particle] + rng.normal(0, 4.0, 40_000),
+                          "onset": np.zeros(40_000, bool)})  # fmt: skip
+    split = uncertainty_table(table, ("deaths", "onset"))
+    assert split.loc["deaths", "parameter_share"] == pytest.approx(9 / 25, abs=0.04)
+    assert split.loc["deaths", "sd"] == pytest.approx(5.0, rel=0.03)
+    assert split.loc["onset", "parameter_share"] == 0 and split.loc["onset", "particles"] == 400
+    noise_only = table.assign(deaths=rng.normal(0, 4.0, 40_000))
+    assert uncertainty_table(noise_only, ("deaths",)).loc["deaths", "parameter_share"] < 0.01
