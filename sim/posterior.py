@@ -19,7 +19,7 @@ _SALT = np.uint64(0xD1B54A32D192ED03)
 """Separates the draw's key from the replication's dice (which hash the same stream key)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Posterior:
     """Weighted particles over model parameters: ``values[k, j]`` is particle ``k``'s value of ``keys[j]``
     (each ``scenario.model.PARAMETER``)."""

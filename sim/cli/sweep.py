@@ -26,6 +26,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                        help="extend every design point of the run in --out with N more replications")  # fmt: skip
     again.add_argument("--verify", type=Path, default=None, metavar="FOLDER",
                        help="check a results folder (chunks, checksums, tables); exit 0 sound, 2 damaged")  # fmt: skip
+    sweep.add_argument("--posterior", type=Path, default=None, metavar="DIR",
+                       help="run every point over the posterior of 'r2p fit' in DIR (parameter uncertainty; "
+                       "r2p compare then gives the posterior probability that a point saves lives)")  # fmt: skip
     add_execution(sweep)
     sweep.set_defaults(handler=main, resumable=True)
     return sweep
@@ -45,7 +48,7 @@ def main(args: argparse.Namespace) -> None:
     experiment = load_experiment(args.experiment)
     folder = args.out if args.out is not None else Path("results") / experiment.name
     sweep(experiment, folder, reps=args.reps, workers=args.workers, scheduler=args.scheduler,
-          add_reps=args.add_reps, overwrite=args.overwrite, notify=print)  # fmt: skip
+          add_reps=args.add_reps, overwrite=args.overwrite, notify=print, posterior=args.posterior)  # fmt: skip
     report = write_report(folder)
     print(f"results: {folder} (report.md, plots/, summary.csv, chunks/, design.csv, manifest.json)")
     print(f"report: {report}")

@@ -25,7 +25,7 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.experiments.statistics import aligned, format_estimate, markdown_table, mean_ci
-from sim.experiments.store import SAME_AS, chunk_files, read_design, source_points
+from sim.experiments.store import SAME_AS, chunk_files, read_design, read_manifest, source_points
 
 COMPARED = ("deaths", "displaced", "onset")
 """Outcomes compared: expected deaths, expected displaced, probability of onset."""
@@ -143,12 +143,14 @@ class PointReader:
     def __init__(self, folder: Path, outcomes: tuple[str, ...] = COMPARED) -> None:
         self.folder, self.outcomes = Path(folder), outcomes
         self._cache: dict[int, pd.DataFrame] = {}
+        self.over_posterior = "posterior" in read_manifest(self.folder)
 
     def __call__(self, point: int) -> pd.DataFrame:
-        """Replication number and the compared outcomes (as floats) of ``point``."""
+        """Replication number (and ``particle``, in a run over a posterior) and the compared outcomes
+        (as floats) of ``point``."""
         if point not in self._cache:
             files = chunk_files(self.folder, point)
-            columns = ["replication", *self.outcomes]
+            columns = ["replication", *(["particle"] if self.over_posterior else []), *self.outcomes]
             if not files:
                 table = pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns})
             else:
@@ -157,21 +159,44 @@ class PointReader:
         return self._cache[point]
 
     def paired(self, point: int, base: int, outcome: str) -> np.ndarray:
-        """``(n, 2)`` values of ``outcome`` at ``point`` and ``base`` on their common replications."""
-        both = self(point)[["replication", outcome]].merge(
-            self(base)[["replication", outcome]], on="replication", suffixes=("", "_base")
-        )
-        return both[[outcome, f"{outcome}_base"]].dropna().to_numpy(dtype=np.float64)
+        """``(n, 2)`` values of ``outcome`` at ``point`` and ``base`` on their common replications
+        (``(n, 3)`` over a posterior: then the replication's particle)."""
+        keep = ["replication", outcome, *(["particle"] if self.over_posterior else [])]
+        both = self(point)[keep].merge(self(base)[keep[:2]], on="replication", suffixes=("", "_base"))
+        return both[[outcome, f"{outcome}_base", *keep[2:]]].dropna().to_numpy(dtype=np.float64)
 
 
 def difference(values: np.ndarray) -> dict[str, float]:
-    """Means, paired difference and its 95 % CI of :meth:`PointReader.paired` values."""
+    """Means, paired difference and its 95 % CI of :meth:`PointReader.paired` values; over a
+    posterior, also ``p_lower`` (:func:`probability_lower`)."""
     mean, low, high = mean_ci(values[:, 0] - values[:, 1])
-    return {
+    out = {
         "mean": float(values[:, 0].mean()) if len(values) else math.nan,
         "baseline_mean": float(values[:, 1].mean()) if len(values) else math.nan,
         "difference": mean, "ci95_low": low, "ci95_high": high, "n": len(values),
     }  # fmt: skip
+    if values.shape[1] == 3:
+        out["p_lower"] = probability_lower(values[:, 0] - values[:, 1], values[:, 2].astype(np.int64))
+    return out
+
+
+def probability_lower(differences: np.ndarray, particles: np.ndarray) -> float:
+    """Posterior probability that the point's expected outcome is below its baseline's.
+
+    Per particle ``k`` drawn (``n_k`` replications, mean paired difference ``m_k``), the chance that
+    its expected difference is negative, ``Phi(-m_k / (s / sqrt(n_k)))`` with ``s`` the pooled
+    within-particle standard deviation (so the dice's noise in ``m_k`` is not read as certainty),
+    averaged over the replications' particles. 0.5 where every difference is 0.
+    """
+    from scipy.stats import norm
+
+    frame = pd.DataFrame({"d": differences, "k": particles})
+    groups = frame.groupby("k")["d"]
+    n, m = groups.size().to_numpy(), groups.mean().to_numpy()
+    within = float(((frame["d"] - groups.transform("mean")) ** 2).sum())
+    s = math.sqrt(within / (len(frame) - len(n))) if len(frame) > len(n) else 0.0
+    chance = norm.cdf(-m / (s / np.sqrt(n))) if s > 0 else np.where(m < 0, 1.0, np.where(m > 0, 0.0, 0.5))
+    return float(n @ chance / n.sum())
 
 
 def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -> pd.DataFrame:
@@ -211,7 +236,7 @@ def compare(folder: Path, baseline: str, outcomes: tuple[str, ...] = COMPARED) -
             rows.append({"point": point, "label": row["label"], "strategy": row["strategy"], "baseline_point": base,
                          "baseline": rows_of.loc[base, "label"], "outcome": outcome,
                          **difference(read.paired(point, base, outcome))})  # fmt: skip
-    table = pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS + (["p_lower"] if read.over_posterior else []))
     table.attrs["same"] = same
     return table
 
@@ -222,12 +247,13 @@ def wide(table: pd.DataFrame) -> pd.DataFrame:
     index = ["point", "label", "baseline_point", "baseline", "n"]
     if table.empty:
         return pd.DataFrame(columns=index)
-    values = table.rename(columns={"baseline_mean": "baseline_value"}).pivot(
-        index="point", columns="outcome", values=["mean", "baseline_value", "difference", "ci95_low", "ci95_high"]
-    )
+    kinds = ["mean", "baseline_value", "difference", "ci95_low", "ci95_high"]
+    kinds += ["p_lower"] if "p_lower" in table else []
+    values = table.rename(columns={"baseline_mean": "baseline_value"}).pivot(index="point", columns="outcome",
+                                                                              values=kinds)  # fmt: skip
     outcomes = list(dict.fromkeys(table["outcome"]))
     values.columns = [f"{o}_{v.removesuffix('_value')}" for v, o in values.columns]
-    ordered = [f"{o}_{v}" for o in outcomes for v in ("mean", "baseline", "difference", "ci95_low", "ci95_high")]
+    ordered = [f"{o}_{v.removesuffix('_value')}" for o in outcomes for v in kinds]
     heads = table.groupby("point", sort=True).agg({c: "first" for c in index[1:-1]} | {"n": "min"})
     return heads.join(values[ordered]).reset_index()
 
@@ -252,13 +278,20 @@ def format_comparison(table: pd.DataFrame, form: str = "text") -> str:
         for outcome in outcomes:
             r = group[group["outcome"] == outcome].iloc[0]
             cells.append(format_estimate(r["difference"], r["ci95_low"], r["ci95_high"]))
+            if "p_lower" in r:
+                cells.append(f"{r['p_lower']:.0%}")
         n = f"{int(group['n'].min()):,}"
         rows.append([str(point), str(first["label"]), str(first["baseline_point"]), *cells, n])
-    head = ["point", "design point", "vs point", *(f"{o} difference [95 % CI]" for o in outcomes), "n"]
+    lower = "p_lower" in table
+    per_outcome = [(f"{o} difference [95 % CI]", *([f"P({o} lower)"] if lower else [])) for o in outcomes]
+    head = ["point", "design point", "vs point", *(h for heads in per_outcome for h in heads), "n"]
     notes = [
         "Paired differences, point minus its baseline point, on the same replications (common random",
         "numbers); onset as a probability; n: paired replications each 95 % CI rests on.",
-    ]
+        *(["Over a posterior: the CI covers parameters and dice; P(OUTCOME lower) is the posterior probability",
+           "that the point's expected outcome is below its baseline's (for deaths: that it saves lives)."]
+          if lower else []),
+    ]  # fmt: skip
     if form == "markdown":
         return "\n".join([*notes, "", *markdown_table(head, rows, left=(1,)), *(["", *note] if note else [])])
     bases = dict.fromkeys(zip(table["baseline_point"], table["baseline"], strict=True))

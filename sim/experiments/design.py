@@ -36,6 +36,7 @@ from typing import TypeVar
 
 from sim.config import InputError, read_toml, resolve
 from sim.experiments.sampling import Uncertain, latin_hypercube
+from sim.posterior import Posterior
 from sim.scenario import Scenario, load_scenario
 from sim.schema.experiment import MAX_POINTS, ExperimentFile, UncertainInput
 from sim.schema.registry import lookup
@@ -53,6 +54,8 @@ class DesignPoint:
     scenario: Scenario
     strategy: Strategy
     settings: tuple[tuple[str, object], ...]
+    posterior: Posterior | None = None
+    """Parameter uncertainty of the point's runs (``r2p sweep --posterior``), if any."""
 
     @property
     def label(self) -> str:

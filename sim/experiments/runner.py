@@ -104,7 +104,7 @@ def plan(points: int, reps: int, chunk: int = CHUNK, segments: Sequence[Sequence
 
 def outcomes(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
     """The default measure: the outcomes of :func:`sim.simulate.simulate` on the Numba engine."""
-    return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
+    return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks, posterior=point.posterior)
 
 
 MODEL_CODE = (
@@ -129,7 +129,7 @@ def code_digest() -> str:
 
 
 def inputs_digest(point: DesignPoint, weeks: int | None) -> bytes:
-    """SHA-256 of the model inputs of ``point`` (all the engine sees of it).
+    """SHA-256 of the model inputs of ``point`` (all the engine sees of it, its posterior included).
 
     The trigger and delay of an instrument the strategy does not enable are left out: the rules
     read them only for enabled instruments (:mod:`sim.rules.response`), so two strategies that
@@ -144,6 +144,10 @@ def inputs_digest(point: DesignPoint, weeks: int | None) -> bytes:
     for part in (inputs.region, inputs.params, strategy, inputs.table, *inputs.deciders):
         digest.update(np.ascontiguousarray(part).tobytes())
     digest.update(str(inputs.weeks).encode())
+    if point.posterior is not None:
+        for part in (point.posterior.values, point.posterior.weights):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        digest.update("\0".join(point.posterior.keys).encode())
     return digest.digest()
 
 

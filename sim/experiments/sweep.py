@@ -6,6 +6,7 @@ The results folder resumes after a kill and refuses another run (see :mod:`sim.e
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,7 @@ def sweep(
     add_reps: int = 0,
     overwrite: bool = False,
     notify: Callable[[str], None] | None = None,
+    posterior: Path | None = None,
 ) -> Path:
     """Run ``experiment`` into ``folder`` (resuming a run of the same experiment there).
 
@@ -54,6 +56,9 @@ def sweep(
     add_reps, overwrite, notify
         As for :func:`sim.experiments.runner.evaluate`: extend every point with ``add_reps`` more
         replications, start afresh, or be told the run was already complete.
+    posterior
+        Folder of a finished ``r2p fit``: run every point over its posterior
+        (:func:`sim.simulate.simulate`'s ``posterior``); recorded in the manifest.
 
     Returns
     -------
@@ -63,23 +68,35 @@ def sweep(
     """
     if reps is None:
         reps = experiment.reps if overwrite else _reps_in(folder, experiment)
-    points = experiment.points()
+    points = with_posterior(experiment.points(), posterior)
     summaries: dict[int, list[dict[str, object]]] = {}
     source = Path(experiment.source).resolve()
-    command = shlex.join(["r2p", "sweep", str(source), "--out", str(folder), "--reps", str(reps + add_reps)])
+    command = shlex.join(["r2p", "sweep", str(source), "--out", str(folder), "--reps", str(reps + add_reps),
+                          *(["--posterior", str(posterior)] if posterior is not None else [])])  # fmt: skip
 
     def summarise(index: int) -> None:  # the point is complete: summarise it while later chunks run
         summaries[index] = summarise_point(folder, points[index])
 
     evaluate(points, reps, experiment.seed, folder, identity={"experiment": experiment.name,
              "digest": experiment.digest}, info={"source": str(source), "command": command,
-             "horizon_weeks": {p.scenario.name: experiment.weeks or p.scenario.weeks for p in points}},
+             "horizon_weeks": {p.scenario.name: experiment.weeks or p.scenario.weeks for p in points},
+             **({"posterior": str(Path(posterior).resolve())} if posterior is not None else {})},
              weeks=experiment.weeks, workers=workers, chunk=chunk, scheduler=scheduler, progress=bool(progress),
              desc=experiment.name, finished=summarise, add_reps=add_reps, overwrite=overwrite,
              notify=notify)  # fmt: skip
     write_table(pd.DataFrame([row for p in points for row in summaries[p.index]]), folder / SUMMARY)
     record_file(folder, SUMMARY)
     return folder
+
+
+def with_posterior(points: list[DesignPoint], posterior: Path | None) -> list[DesignPoint]:
+    """``points`` run over the posterior of the fit in folder ``posterior`` (unchanged if None)."""
+    if posterior is None:
+        return points
+    from sim.experiments.fit import load_posterior
+
+    drawn = load_posterior(Path(posterior))
+    return [dataclasses.replace(p, posterior=drawn) for p in points]
 
 
 def _reps_in(folder: Path, experiment: Experiment) -> int:
