@@ -59,8 +59,9 @@ MAX_ROWS = 60
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles drawn in a fan chart: the 5-95 % band, the 25-75 % band and the median."""
 FAN_BINS = 2000
-"""Bins of a fan chart's per-week histograms: tension 0-1 in steps of 0.0005; deaths [0, 1) and then
-geometric bins up to the region's population (under 1 % wide each for up to 10^8 people)."""
+"""Bins of a fan chart's per-week histograms: tension 0-1 in steps of 0.0005; deaths: none (below
+10^-6), up to 1, then geometric bins up to the region's population (under 1 % wide each for up to
+10^8 people)."""
 FAN_WEEKS = 520
 """Most week columns drawn in a fan chart (a longer horizon is sampled evenly, first and last week kept)."""
 FAN_MEMORY = 256 * 2**20
@@ -306,7 +307,7 @@ def fold_point(point: DesignPoint, reps: int, seed: int, weeks: int | None, foca
     n_states = len(scenario.states)
     tension_edges = np.linspace(0.0, 1.0, FAN_BINS + 1)
     population = max(float(sum(s.population for s in scenario.states)), 2.0)
-    deaths_edges = np.concatenate([[0.0], np.geomspace(1.0, population, FAN_BINS)])
+    deaths_edges = np.concatenate([[0.0, 1e-6], np.geomspace(1.0, population, FAN_BINS)])  # zeros: own bin
     fan = Fan(point.strategy.name, columns, WeekHistogram(tension_edges, len(columns)),
               WeekHistogram(deaths_edges, len(columns)),
               WeekHistogram(tension_edges, len(columns)) if n_states > 1 else None,
