@@ -49,7 +49,7 @@ def main(args: argparse.Namespace) -> None:
     folder = args.out if args.out is not None else Path("results") / experiment.name
     sweep(experiment, folder, reps=args.reps, workers=args.workers, scheduler=args.scheduler,
           add_reps=args.add_reps, overwrite=args.overwrite, notify=print, posterior=args.posterior)  # fmt: skip
-    report = write_report(folder)
+    report = write_report(folder, progress=True)
     print(f"results: {folder} (report.md, plots/, summary.csv, chunks/, design.csv, manifest.json)")
     print(f"report: {report}")
 

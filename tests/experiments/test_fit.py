@@ -179,3 +179,39 @@ def test_a_folder_without_a_finished_fit_is_refused_in_one_line(tmp_path: Path) 
     with pytest.raises(InputError) as error:
         fitting.load_posterior(tmp_path)
     assert "\n" not in str(error.value) and "manifest.json" in str(error.value)
+
+
+def test_a_sweep_over_a_posterior_is_paired_and_compare_gives_the_probability_of_fewer_deaths(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from sim.experiments.compare import compare, format_comparison
+    from sim.experiments.design import load_experiment
+    from sim.experiments.runner import read_outcomes
+    from sim.experiments.sweep import sweep
+
+    _, out = small
+    path = tmp_path / "tiny.toml"
+    path.write_text('[experiment]\nname = "tiny"\nseed = 1\nreps = 80\nweeks = 52\nscenarios = ["fragile_region"]\n'
+                    'strategies = ["no_response", "early_prevention"]\n')  # fmt: skip
+    folder = sweep(load_experiment(path), tmp_path / "res", chunk=40, progress=None, posterior=out)
+    table = read_outcomes(folder)
+    by_point = [table[table["point"] == p].sort_values("replication")["particle"].to_numpy() for p in (0, 1)]
+    assert (by_point[0] == by_point[1]).all() and len(set(by_point[0])) > 1
+    result = compare(folder, "no_response")
+    p = result.loc[result["outcome"] == "deaths", "p_lower"].iloc[0]
+    assert 0.0 <= p <= 1.0
+    assert "P(deaths lower)" in format_comparison(result)
+    with pytest.raises(InputError, match="another model version"):
+        sweep(load_experiment(path), tmp_path / "res", chunk=40, progress=None)  # the same folder without it
+
+
+def test_probability_lower_counts_the_dice_within_particles() -> None:
+    import numpy as np
+
+    from sim.experiments.compare import probability_lower
+
+    rng = np.random.default_rng(3)
+    particles = np.repeat(np.arange(50), 40)
+    sure = probability_lower(rng.normal(-10.0, 1.0, 2000), particles)
+    noise = probability_lower(rng.normal(0.0, 1.0, 2000), particles)
+    assert sure > 0.99 and 0.3 < noise < 0.7
