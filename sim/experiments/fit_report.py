@@ -81,12 +81,35 @@ def episode_check(spec: Fit, draws: pd.DataFrame, episodes: list[tuple[Episode, 
                         episode=episode)  # fmt: skip
         tolls = np.concatenate([toll(spec, row.to_dict(), target, derived_seed(spec.seed, "fit-episode", k))
                                 for k, (_, row) in enumerate(draws.iterrows())])  # fmt: skip
-        q05, q50, q95 = np.quantile(tolls, [0.05, 0.5, 0.95])
+        q05, q25, q50, q75, q95 = np.quantile(tolls, [0.05, 0.25, 0.5, 0.75, 0.95])
         low, high = episode.deaths
+        scale = np.log10(1.0 + tolls)
+        record = toll_scale(episode.deaths)
         rows.append({"episode": episode.scenario.name, "state": episode.state, "fitted": held_in, "record_low": low,
                      "record_high": high, "median": q50, "q05": q05, "q95": q95,
-                     "covered": bool(q05 <= high and low <= q95)})  # fmt: skip
+                     "covered": bool(q05 <= high and low <= q95), "in_50": bool(q25 <= high and low <= q75),
+                     "crps": crps(scale, record), "log_score": log_score(scale, record)})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def crps(sample: np.ndarray, observed: float) -> float:
+    """Continuous ranked probability score of the predictive ``sample`` at ``observed`` (lower is
+    better; in the sample's unit): ``E|X - y| - E|X - X'| / 2`` (Gneiting and Raftery 2007)."""
+    x = np.sort(np.asarray(sample, dtype=np.float64))
+    n = len(x)
+    spread = 2.0 * np.sum(x * (2.0 * np.arange(1, n + 1) - n - 1)) / n**2  # E|X - X'| from the order statistics
+    return float(np.mean(np.abs(x - observed)) - spread / 2.0)
+
+
+def log_score(sample: np.ndarray, observed: float, floor: float = 1e-6) -> float:
+    """Negative log predictive density of ``observed`` (lower is better), from a Gaussian kernel
+    density of ``sample``; the density is floored at ``floor`` (a record far outside every draw)."""
+    from scipy.stats import gaussian_kde
+
+    x = np.asarray(sample, dtype=np.float64)
+    if np.ptp(x) == 0:
+        return float(-math.log(floor)) if x[0] != observed else 0.0
+    return float(-math.log(max(float(gaussian_kde(x)(observed)[0]), floor)))
 
 
 def check(spec: Fit, folder: Path, draws: int) -> pd.DataFrame:
@@ -157,6 +180,12 @@ def plot(spec: Fit, posterior: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def _prior_and_posterior(checks: pd.DataFrame, column: str, name: str) -> tuple[pd.Series, pd.Series]:
+    """The prior's and the posterior's row of the check of ``name`` (in ``column``)."""
+    rows = checks[checks[column] == name].set_index("distribution")
+    return rows.loc["prior"], rows.loc["posterior"]
+
+
 def _g(x: float) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3g}"
 
@@ -189,8 +218,7 @@ def report(spec: Fit, folder: Path, checks: pd.DataFrame, seconds: float, comman
               "tolerance | inside |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     targets = checks[checks["kind"] == "target"]
     for label in targets["target"].drop_duplicates():
-        pr = targets[(targets["target"] == label) & (targets["distribution"] == "prior")].iloc[0]
-        po = targets[(targets["target"] == label) & (targets["distribution"] == "posterior")].iloc[0]
+        pr, po = _prior_and_posterior(targets, "target", label)
         lines.append(f"| {label} | {_g(po.reference)} | {_g(po.tolerance)} | {_g(pr['median'])} ({_g(pr.q05)}-"
                      f"{_g(pr.q95)}) | {_g(po['median'])} ({_g(po.q05)}-{_g(po.q95)}) | {po.within:.0%} | "
                      f"{'yes' if po.inside else '**missed**'} |")  # fmt: skip
@@ -203,8 +231,7 @@ def report(spec: Fit, folder: Path, checks: pd.DataFrame, seconds: float, comman
     episodes = checks[checks["kind"] == "episode"]
     covered = {"prior": 0, "posterior": 0}
     for name in episodes["episode"].drop_duplicates():
-        pr = episodes[(episodes["episode"] == name) & (episodes["distribution"] == "prior")].iloc[0]
-        po = episodes[(episodes["episode"] == name) & (episodes["distribution"] == "posterior")].iloc[0]
+        pr, po = _prior_and_posterior(episodes, "episode", name)
         covered["prior"] += bool(pr.covered)
         covered["posterior"] += bool(po.covered)
         lines.append(f"| {name} | {'fitted' if po.fitted else 'held out'} | {po.record_low:,.0f}-"
@@ -212,9 +239,25 @@ def report(spec: Fit, folder: Path, checks: pd.DataFrame, seconds: float, comman
                      f"{'yes' if pr.covered else 'no'} | {po['median']:,.0f} ({po.q05:,.0f}-{po.q95:,.0f}) | "
                      f"{'yes' if po.covered else 'no'} |")  # fmt: skip
     n = episodes["episode"].nunique()
-    lines += ["", f"Covered: {covered['posterior']} of {n} episodes under the posterior, {covered['prior']} of {n} "
-              "under the prior.", "",
-              "These are stylised episodes of a model built to explore policy logic, not forecasts of real "
+    lines += [
+        "",
+        f"Covered: {covered['posterior']} of {n} episodes under the posterior, {covered['prior']} of {n} "
+        "under the prior.",
+    ]
+    lines += ["", "## Scores of the toll forecasts", "",
+              "Per episode, on the log10(1 + deaths) scale against the log of the record's middle: the continuous "
+              "ranked probability score (CRPS, in decades) and the log score (negative log predictive density); "
+              "lower is better. Coverage: share of episodes whose record overlaps the predictive interval.", "",
+              "| episode | CRPS prior | CRPS posterior | log score prior | log score posterior |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for name in episodes["episode"].drop_duplicates():
+        pr, po = _prior_and_posterior(episodes, "episode", name)
+        lines.append(f"| {name} | {pr.crps:.3f} | {po.crps:.3f} | {pr.log_score:.2f} | {po.log_score:.2f} |")
+    for level, column in (("50 %", "in_50"), ("90 %", "covered")):
+        share = {d: episodes.loc[episodes["distribution"] == d, column].mean() for d in ("prior", "posterior")}
+        lines.append(f"\nCoverage of the {level} interval: prior {share['prior']:.0%}, posterior "
+                     f"{share['posterior']:.0%}.")  # fmt: skip
+    lines += ["", "These are stylised episodes of a model built to explore policy logic, not forecasts of real "
               "countries; a fit to them says which parameter values are consistent with the record under the "
               "model's assumptions, nothing more.", ""]  # fmt: skip
     path = folder / REPORT

@@ -159,6 +159,8 @@ def test_r2p_fit_writes_a_report_with_checks(small: tuple[Path, Path], capsys: p
     assert "already complete" in capsys.readouterr().err
     assert "| `onset_hazard` |" in report and "held out" in report and (out / "posterior.png").is_file()
     assert re.search(r"Covered: \d of \d episodes under the posterior, \d of \d under the prior", report)
+    assert "| bosnia_1995 |" in report.split("## Scores of the toll forecasts")[1]
+    assert re.search(r"Coverage of the 50 % interval: prior \d+%, posterior \d+%", report)
     checks = pd.read_csv(out / "predictive.csv")
     assert set(checks["distribution"]) == {"prior", "posterior"} and not checks["median"].isna().any()
 
@@ -215,3 +217,18 @@ def test_probability_lower_counts_the_dice_within_particles() -> None:
     sure = probability_lower(rng.normal(-10.0, 1.0, 2000), particles)
     noise = probability_lower(rng.normal(0.0, 1.0, 2000), particles)
     assert sure > 0.99 and 0.3 < noise < 0.7
+
+
+def test_crps_and_log_score_match_their_closed_forms_for_a_normal_forecast() -> None:
+    import numpy as np
+    from scipy.stats import norm
+
+    from sim.experiments.fit_report import crps, log_score
+
+    sample = norm.ppf((np.arange(20_000) + 0.5) / 20_000)  # a standard normal forecast
+    z = 0.7
+    exact = z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / np.sqrt(np.pi)
+    assert crps(sample, z) == pytest.approx(exact, abs=2e-3)
+    assert crps(np.full(5, 2.0), 3.5) == pytest.approx(1.5)
+    assert log_score(sample, z) == pytest.approx(-norm.logpdf(z), abs=0.02)
+    assert log_score(sample, 40.0) == pytest.approx(-np.log(1e-6))
