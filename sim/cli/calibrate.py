@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from sim.cli.arguments import add_report_command, command_line
 from sim.cli.validate import results_folder
@@ -15,6 +16,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
     text = "historical episodes under what was done, beside the record"
     parser = add_report_command(commands, "calibrate", "calibration", text, MIN_CALIBRATION_REPS)
+    parser.add_argument("--posterior", type=Path, default=None, metavar="DIR",
+                        help="run every arm over the posterior of 'r2p fit' in DIR")  # fmt: skip
     parser.set_defaults(handler=run, resumable=True)
     return parser
 
@@ -29,7 +32,8 @@ def run(args: argparse.Namespace) -> None:
     reps = args.reps or spec.reps
     folder = results_folder(args, spec.digest, reps)
     start = time.perf_counter()
-    tables = calibrate(spec, reps, folder=folder, workers=args.workers, scheduler=args.scheduler)
+    tables = calibrate(spec, reps, folder=folder, workers=args.workers, scheduler=args.scheduler,
+                       posterior=args.posterior)  # fmt: skip
     seconds = time.perf_counter() - start
     n = format_number
     for episode, table in zip(spec.episodes, tables, strict=True):

@@ -78,7 +78,7 @@ def outcome_help() -> str:
 
 def main(args: argparse.Namespace) -> None:
     """Run ``r2p run`` (raises :class:`sim.config.InputError` on bad input)."""
-    from sim.experiments.fit import load_posterior
+    from sim.experiments.posterior_folder import load_posterior
     from sim.experiments.runner import compile_kernel
     from sim.experiments.statistics import format_number, format_table, summary_table, uncertainty_table
     from sim.experiments.store import check_output_file, write_table

@@ -5,6 +5,7 @@ S10-S13 (or some of them) and write ``validation.md`` (into the results folder; 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
     if args.results is not None:
         return args.results
     only = "-" + "-".join(args.only) if getattr(args, "only", ()) else ""
-    return Path("results") / f"{args.kind}-{digest[:12]}-{code_digest()[:8]}-{reps}{only}"
+    posterior = getattr(args, "posterior", None)
+    over = f"-posterior-{hashlib.sha256(str(posterior.resolve()).encode()).hexdigest()[:8]}" if posterior else ""
+    return Path("results") / f"{args.kind}-{digest[:12]}-{code_digest()[:8]}-{reps}{only}{over}"
 
 
 def run(args: argparse.Namespace) -> None:

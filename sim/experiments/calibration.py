@@ -30,6 +30,7 @@ import pandas as pd
 from sim.config import InputError
 from sim.experiments.design import DesignPoint, load_file, load_named
 from sim.experiments.measures import histories, paired
+from sim.experiments.posterior_folder import with_posterior
 from sim.experiments.runner import CHUNK, Measure, evaluate, read_point
 from sim.experiments.statistics import format_number, mean_ci
 from sim.experiments.store import git_revision
@@ -106,8 +107,8 @@ def arms(episode: Episode, counterfactual: Strategy) -> dict[str, Strategy]:
 def focal(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None, state: int) -> pd.DataFrame:
     """A chunk measure: the outcomes, with the deaths and the displaced of state number ``state``
     at the horizon (from the per-week trajectories) as ``focal_deaths`` and ``focal_displaced``."""
-    table = simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks)
-    own = histories(point.scenario, point.strategy, count, seed, state, ("deaths", "displaced"), first)
+    table = simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks, posterior=point.posterior)
+    own = histories(point.scenario, point.strategy, count, seed, state, ("deaths", "displaced"), first, point.posterior)
     table["focal_deaths"] = own["deaths"][:, -1]
     table["focal_displaced"] = own["displaced"][:, -1]
     return table
@@ -134,13 +135,18 @@ def calibrate(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk: int = CHUNK,
+    posterior: Path | None = None,
 ) -> list[pd.DataFrame]:
     """Run every arm of every episode into the results folder ``folder`` (resumed if it holds this
-    run, see :func:`sim.experiments.runner.evaluate`); one :func:`episode_table` per episode."""
+    run, see :func:`sim.experiments.runner.evaluate`), over the posterior of the fit in folder
+    ``posterior`` if given; one :func:`episode_table` per episode."""
     reps = reps or spec.reps
     points, measures = design(spec)
+    points = with_posterior(points, posterior)
+    info = {"source": str(Path(spec.source).resolve()),
+            **({"posterior": str(Path(posterior).resolve())} if posterior is not None else {})}  # fmt: skip
     evaluate(points, reps, spec.seed, folder, identity={"calibration": spec.name, "digest": spec.digest},
-             info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers, chunk=chunk,
+             info=info, measure=measures, workers=workers, chunk=chunk,
              scheduler=scheduler, progress=progress, desc=spec.name)  # fmt: skip
     tables, index = [], 0
     for episode in spec.episodes:

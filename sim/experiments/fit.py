@@ -42,10 +42,10 @@ from sim.experiments.calibration import Episode, load_calibration
 from sim.experiments.design import apply_setting, load_file, load_named
 from sim.experiments.facts import base_rate
 from sim.experiments.measures import alone, first_exit, histories
+from sim.experiments.posterior_folder import MODEL_KEY, POSTERIOR
 from sim.experiments.runner import code_digest
 from sim.experiments.store import (
     CHUNKS,
-    MANIFEST,
     check_target,
     claim,
     read_manifest,
@@ -54,7 +54,6 @@ from sim.experiments.store import (
     write_table,
 )
 from sim.limits import MAX_SEED
-from sim.posterior import Posterior
 from sim.scenario import Scenario, StateSpec, state_spec
 from sim.schema.fit import FitFile, PriorTable, TargetTable
 from sim.schema.registry import lookup
@@ -66,9 +65,7 @@ from sim.strategy import Strategy, load_strategy
 HISTORY = "history.db"
 """pyabc's SQLite history in the posterior folder: every finished generation."""
 GENERATIONS = "generations.csv"
-POSTERIOR = "posterior.csv"
 PREDICTIVE = "predictive.csv"
-MODEL_KEY = "scenario.model."
 BATCH = 16
 """Candidates evaluated at once (results do not depend on it)."""
 
@@ -412,40 +409,6 @@ def _write_generations(folder: Path, history: Any) -> dict[str, Any]:
     write_table(posterior, folder / POSTERIOR)
     write_table(pd.DataFrame(rows), folder / GENERATIONS)
     return rows[-1]
-
-
-def read_posterior(folder: Path) -> pd.DataFrame:
-    """The particles of a finished fit and their normalised ``weight`` (one column per parameter key).
-
-    Raises
-    ------
-    InputError
-        If ``folder`` holds no finished fit.
-    """
-    manifest = read_manifest(folder)
-    if "fit" not in manifest or not manifest.get("finished") or not (folder / POSTERIOR).is_file():
-        raise InputError(folder, MANIFEST, "holds no finished fit", "a folder written by 'r2p fit' that finished")
-    return pd.read_csv(folder / POSTERIOR)
-
-
-def load_posterior(folder: Path) -> Posterior:
-    """The posterior of a finished fit in ``folder``, to run over (``simulate(..., posterior=...)``).
-
-    Raises
-    ------
-    InputError
-        If ``folder`` holds no finished fit, or its particles are not those of model parameters.
-    """
-    table = read_posterior(folder)
-    keys = tuple(c for c in table.columns if c != "weight")
-    if not keys or not all(k.startswith(MODEL_KEY) for k in keys) or not table["weight"].gt(0).any():
-        raise InputError(folder, POSTERIOR, "holds no weighted particles of model parameters",
-                         "the posterior.csv r2p fit wrote")  # fmt: skip
-    values = table[list(keys)].to_numpy(dtype=np.float64)
-    if not np.isfinite(values).all() or not np.isfinite(table["weight"]).all():
-        raise InputError(folder, POSTERIOR, "holds a value that is not a finite number",
-                         "the posterior.csv r2p fit wrote")  # fmt: skip
-    return Posterior(keys, values, table["weight"].to_numpy(dtype=np.float64), str(folder / POSTERIOR))
 
 
 def _now() -> str:

@@ -20,11 +20,11 @@ from sim.experiments.fit import (
     Fit,
     Target,
     derived_seed,
-    read_posterior,
     simulated,
     toll,
     toll_scale,
 )
+from sim.experiments.posterior_folder import read_posterior
 from sim.experiments.store import write_atomically, write_table
 
 EPISODE_REPS = 50

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.concepts import Phase
 from sim.experiments.statistics import Z95, mean_ci
+from sim.posterior import Posterior
 from sim.rules.outcomes import TRAJECTORY
 from sim.scenario import Scenario, StateSpec
 from sim.simulate import simulate
@@ -59,13 +60,15 @@ def histories(
     state: int,
     variables: tuple[str, ...],
     first: int = 0,
+    posterior: Posterior | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per-week ``variables`` of state number ``state`` in replications ``first .. first + reps - 1``:
-    arrays of shape ``(reps, weeks + 1)``."""
+    """Per-week ``variables`` of state number ``state`` in replications ``first .. first + reps - 1``
+    (over ``posterior``, if given): arrays of shape ``(reps, weeks + 1)``."""
     rows = [TRAJECTORY.index(v) for v in variables]
     parts: list[list[np.ndarray]] = [[] for _ in variables]
     for start in range(first, first + reps, BATCH):
-        _, paths = simulate(scenario, strategy, min(BATCH, first + reps - start), seed, first=start, trajectories=True)
+        _, paths = simulate(scenario, strategy, min(BATCH, first + reps - start), seed, first=start, trajectories=True,
+                            posterior=posterior)  # fmt: skip
         for part, row in zip(parts, rows, strict=True):
             part.append(paths[:, :, row, state].copy())
         del paths

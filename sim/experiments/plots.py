@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from sim.config import InputError
 from sim.experiments.compare import grid_columns, short_key
 from sim.experiments.findings import findings
+from sim.experiments.posterior_folder import with_posterior
 from sim.experiments.progress import Progress
 from sim.experiments.statistics import format_estimate, markdown_table
 from sim.experiments.store import (
@@ -41,7 +42,6 @@ from sim.experiments.store import (
     source_points,
     write_atomically,
 )
-from sim.experiments.sweep import with_posterior
 from sim.parameters import P
 from sim.rules.outcomes import TRAJECTORY
 

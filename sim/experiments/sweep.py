@@ -6,7 +6,6 @@ The results folder resumes after a kill and refuses another run (see :mod:`sim.e
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ import pandas as pd
 
 from sim.config import InputError
 from sim.experiments.design import DesignPoint, Experiment
+from sim.experiments.posterior_folder import with_posterior
 from sim.experiments.runner import CHUNK, evaluate, read_column, read_outcomes
 from sim.experiments.statistics import MAIN_OUTCOMES, summary_row
 from sim.experiments.store import SUMMARY, read_manifest, record_file, write_table
@@ -87,16 +87,6 @@ def sweep(
     write_table(pd.DataFrame([row for p in points for row in summaries[p.index]]), folder / SUMMARY)
     record_file(folder, SUMMARY)
     return folder
-
-
-def with_posterior(points: list[DesignPoint], posterior: Path | None) -> list[DesignPoint]:
-    """``points`` run over the posterior of the fit in folder ``posterior`` (unchanged if None)."""
-    if posterior is None:
-        return points
-    from sim.experiments.fit import load_posterior
-
-    drawn = load_posterior(Path(posterior))
-    return [dataclasses.replace(p, posterior=drawn) for p in points]
 
 
 def _reps_in(folder: Path, experiment: Experiment) -> int:

@@ -11,7 +11,8 @@ import pytest
 from sim.cli import main
 from sim.config import REPO_ROOT, InputError
 from sim.experiments import fit as fitting
-from sim.experiments.fit import GENERATIONS, POSTERIOR, fit, load_fit, simulated
+from sim.experiments.fit import GENERATIONS, fit, load_fit, simulated
+from sim.experiments.posterior_folder import POSTERIOR, load_posterior
 
 SMALL = """
 [fit]
@@ -179,7 +180,7 @@ def test_r2p_run_over_a_posterior_reports_the_parameters_share(
 
 def test_a_folder_without_a_finished_fit_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
-        fitting.load_posterior(tmp_path)
+        load_posterior(tmp_path)
     assert "\n" not in str(error.value) and "manifest.json" in str(error.value)
 
 
@@ -232,3 +233,17 @@ def test_crps_and_log_score_match_their_closed_forms_for_a_normal_forecast() -> 
     assert crps(np.full(5, 2.0), 3.5) == pytest.approx(1.5)
     assert log_score(sample, z) == pytest.approx(-norm.logpdf(z), abs=0.02)
     assert log_score(sample, 40.0) == pytest.approx(-np.log(1e-6))
+
+
+def test_calibrate_over_a_posterior_runs_into_its_own_folder(
+    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    _, out = small
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", "--reps", "10", "--posterior", str(out)]) == 0
+    (runs,) = (tmp_path / "results").iterdir()
+    assert "-posterior-" in runs.name and (runs / "calibration.md").is_file()
+    assert json.loads((runs / "manifest.json").read_text())["posterior"] == str(out.resolve())
+    assert pd.read_parquet(next((runs / "chunks").glob("*.parquet")))["particle"].nunique() > 1
