@@ -28,6 +28,7 @@ def test_notebooks_exist() -> None:
         "04_early_warning.ipynb",
         "05_sensitivity.ipynb",
         "06_custom_agents.ipynb",
+        "07_posterior.ipynb",
     ]
 
 
