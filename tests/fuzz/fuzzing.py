@@ -209,7 +209,9 @@ def rename(draw: Callable, doc: dict) -> None:
 
 def self_border(draw: Callable, doc: dict) -> None:
     """Make a state its own neighbour."""
-    states = [s for s in doc.get("states", []) if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    listed = doc.get("states")
+    listed = listed if isinstance(listed, list) else []
+    states = [s for s in listed if isinstance(s, dict) and isinstance(s.get("name"), str)]
     if states:
         state = draw(st.sampled_from(states))
         neighbours = state.get("neighbours")
