@@ -162,7 +162,8 @@ def proposals(
     runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 6: every decider, one after the other, on each pair it decides."""
+    """Stage 6: every pair decided by its decider (the kernel passes them state by state,
+    ``Deciders.by_state``)."""
     propose_portfolio(pairs, runs, week, region, w, p, strategy, table)
 
 

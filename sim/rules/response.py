@@ -135,7 +135,8 @@ def propose_portfolio(
     strategy: np.ndarray,
     table: np.ndarray,
 ) -> None:
-    """:func:`propose` for each pair of ``runs`` (rows of :class:`sim.deciders.Deciders` ``runs``).
+    """:func:`propose` for each pair of ``runs`` (rows of :class:`sim.deciders.Deciders` ``runs``, or
+    of ``Deciders.by_state``: the order of the pairs changes nothing).
 
     A run of a state with no instrument under way and perceived risk below every trigger is
     passed over: :func:`propose` would change nothing for it.
