@@ -93,6 +93,24 @@ class Deciders(NamedTuple):
         """The rows of ``runs`` of ``actor``."""
         return self.runs[self.run_start[actor] : self.run_start[actor + 1]]
 
+    def by_state(self) -> tuple[np.ndarray, np.ndarray]:
+        """``pairs`` sorted by state, then instrument, and one run a state over them.
+
+        The kernel decides the pairs in this order (:func:`sim.rules.response.propose_portfolio`):
+        a pair's decision does not depend on which actor makes it or on the other pairs' decisions
+        of the week, so the order changes nothing, and a quiet state is passed over once a week,
+        not once for each of its deciders.
+
+        Returns
+        -------
+        pairs : ``(n_pairs, 2)`` int array
+        runs : ``(n_states_decided, 3)`` int array, as ``runs``
+        """
+        pairs = np.ascontiguousarray(self.pairs[np.lexsort((self.pairs[:, 1], self.pairs[:, 0]))])
+        first = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+        runs = np.stack([pairs[first, 0], first, np.r_[first[1:], len(pairs)]], axis=1).astype(np.int64)
+        return pairs, np.ascontiguousarray(runs)
+
 
 def assign(states: Sequence[str], bodies: Sequence[BodySpec], targets: Sequence[str] = ()) -> Deciders:
     """Number the actors of a region and give each (state, instrument) pair its decider.

@@ -39,6 +39,20 @@ from sim.state import Region, World
 
 
 @rule
+def next_pending(start: int, w: World) -> int:
+    """The first state from ``start`` on with an instrument waiting for a decision (``len(w)`` if none).
+
+    The Council and consent stages step from one such state to the next with it: over a plain
+    loop of states, LLVM would advance every instrument's random-number key at each state,
+    skipped ones included.
+    """
+    i = start
+    while i < w.shape[0] and w[i].pending == 0:
+        i += 1
+    return i
+
+
+@rule
 def events(
     week: int,
     key: np.uint64,
@@ -162,7 +176,8 @@ def proposals(
     runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 6: every decider, one after the other, on each pair it decides."""
+    """Stage 6: every pair decided by its decider (the kernel passes them state by state,
+    ``Deciders.by_state``)."""
     propose_portfolio(pairs, runs, week, region, w, p, strategy, table)
 
 
@@ -182,12 +197,12 @@ def council_votes(
     """Stage 7: the Council takes up the due draft resolutions, at most ``council_drafts_per_week``
     in agenda order (the rest wait a week)."""
     last_i, last_k = agenda_cutoff(week, region, w, p, table)
-    for i in range(region.shape[0]):
-        if w[i].pending == 0:
-            continue
+    i = next_pending(0, w)
+    while i < w.shape[0]:
         for k in range(N_INSTRUMENTS):
             if draft_due(i, k, week, region, w, p, table) and (last_i < 0 or not comes_before(last_i, last_k, i, k, w)):
                 take_up_draft(i, k, week, key, region, w, p, table, votes)
+        i = next_pending(i + 1, w)
 
 
 @rule
@@ -204,12 +219,12 @@ def consent(
     votes: np.ndarray,
 ) -> None:
     """Stage 8: every host state answers the offers of help due this week."""
-    for i in range(region.shape[0]):
-        if w[i].pending == 0:
-            continue
+    i = next_pending(0, w)
+    while i < w.shape[0]:
         for k in range(N_INSTRUMENTS):
             if offer_due(i, k, week, w, table):
                 settle_offer(i, k, week, consents(i, k, week, key, region, w, p), w, p, table)
+        i = next_pending(i + 1, w)
 
 
 @rule

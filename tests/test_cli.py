@@ -229,3 +229,19 @@ def test_run_help_lists_every_outcome_column_with_its_unit(capsys: pytest.Captur
         assert f"{o.name} ({o.unit})" in text
     for o in PER_STATE_TABLE:
         assert f"{o.name}[NAME] ({o.unit})" in text
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [("ucx://127.0.0.1:8786", "the 'ucx' protocol is not supported"), ("tls://127.0.0.1:8786", "no TLS certificates")],
+)
+def test_scheduler_without_support_or_certificates_is_one_line(
+    address: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("CA_FILE", "CLIENT__CERT", "CLIENT__KEY"):
+        monkeypatch.delenv(f"DASK_DISTRIBUTED__COMM__TLS__{name}", raising=False)
+    out = tmp_path / "out"
+    argv = ["sweep", "intervention_timing", "--out", str(out), "--reps", "2", "--scheduler", address]
+    line = _error_line(capsys, argv)
+    assert line.startswith("r2p: error: --scheduler: ") and expected in line
+    assert not out.exists()

@@ -76,3 +76,14 @@ def test_body_capacity_is_that_of_the_deciding_body(fragile_region: sim.Scenario
         assert inputs.region[i]["body_capacity"] == want
     assert d.kind[d.decider[len(scenario.states) - 1, _REGIONAL[0]]] == Actor.JOINT_OFFICE
     assert np.array_equal(d.start[[0, -1]], [0, len(scenario.states) * N_INSTRUMENTS])
+
+
+def test_by_state_holds_the_same_pairs_in_one_run_a_state(fragile_region: sim.Scenario) -> None:
+    names = [s.name for s in fragile_region.states]
+    d = assign(names, fragile_region.bodies, targets=(names[5], names[2]))
+    pairs, runs = d.by_state()
+    assert sorted(map(tuple, pairs)) == sorted(map(tuple, d.pairs))
+    assert runs[:, 0].tolist() == [2, 5]
+    for state, first, end in runs:
+        assert pairs[first:end].tolist() == [[state, k] for k in range(N_INSTRUMENTS)]
+    assert runs[0, 1] == 0 and (runs[1:, 1] == runs[:-1, 2]).all() and runs[-1, 2] == len(pairs)

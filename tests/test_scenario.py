@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,28 @@ def test_patrons_and_penholder_reach_the_region() -> None:
     region = scenario.region()
     assert list(region["patrons"][0]) == [0.6, 0.0, 1.0, 0.0, 0.0]
     assert region["penholder"][0] == 1 and (region["bloc"][0] == -1).all()
+
+
+def _shipped_with(tmp_path: Path, old: str, new: str) -> Path:
+    """fragile_region written to a file with ``old`` replaced by ``new`` once."""
+    text = (REPO_ROOT / "scenarios" / "fragile_region.toml").read_text()
+    assert old in text
+    path = tmp_path / "scenario.toml"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_odds_ratio_of_zero_is_refused(tmp_path: Path) -> None:
+    path = _shipped_with(tmp_path, "[warning]", "[model]\nor_coup = 0\n\n[warning]")
+    with pytest.raises(sim.InputError, match=r"model\.or_coup: 0 is out of range; allowed: a number above 0"):
+        sim.load_scenario(path)
+
+
+def test_unknown_name_with_a_line_break_is_echoed_on_one_short_line(tmp_path: Path) -> None:
+    member = "Nowhere\\n" + "x" * 1000
+    path = _shipped_with(tmp_path, 'members = ["Northland", ', f'members = ["{member}", ')
+    with pytest.raises(sim.InputError) as caught:
+        sim.load_scenario(path)
+    text = str(caught.value)
+    assert len(text.splitlines()) == 1 and "'Nowhere\\n" in text
+    assert len(text.split("; allowed: ")[0]) <= 400

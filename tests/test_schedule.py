@@ -9,7 +9,7 @@ from sim.engines import agents, kernel
 from sim.engines.mesa_model import R2PModel
 from sim.model_inputs import model_inputs
 from sim.rng import replication_key
-from sim.schedule import STAGES
+from sim.schedule import STAGES, next_pending
 from sim.state import new_world, reset_world
 
 
@@ -51,3 +51,9 @@ def test_the_mesa_week_is_the_same_schedule(fragile_region: sim.Scenario) -> Non
     for _ in range(30):
         model.step()
     assert model.world.tobytes() == _week(kernel.step_week, fragile_region).tobytes()
+
+
+def test_next_pending_steps_through_the_states_with_a_decision_waiting() -> None:
+    world = new_world(6)
+    world["pending"][[1, 4]] = [2, 1]
+    assert [next_pending(start, world) for start in range(7)] == [1, 1, 4, 4, 4, 6, 6]

@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from sim.experiments.statistics import mean_ci
+from sim.limits import MAX_SEED, MAX_WEEKS
 from sim.outcome_columns import OUTCOMES
 
 
@@ -88,3 +89,20 @@ def test_bad_engine_and_seed_are_refused(fragile_region: sim.Scenario) -> None:
         sim.simulate(fragile_region, "no_response", reps=1, engine="netlogo")
     with pytest.raises(sim.InputError, match="seed"):
         sim.simulate(fragile_region, "no_response", reps=1, seed=-1)
+
+
+@pytest.mark.parametrize("weeks", [0, True, -5, 1.5, MAX_WEEKS + 1])
+def test_bad_horizon_is_refused(weeks: object) -> None:
+    with pytest.raises(sim.InputError, match=r"simulate: weeks: .* is not allowed; allowed: a whole number from 1"):
+        sim.simulate("fragile_region", "no_response", 1, weeks=weeks)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("first", "reps"), [(MAX_SEED, 2), (MAX_SEED + 1, 1)])
+def test_replications_beyond_the_range_are_refused(first: int, reps: int) -> None:
+    with pytest.raises(sim.InputError, match=r"simulate: first: .* with first \+ reps <="):
+        sim.simulate("fragile_region", "no_response", reps, first=first, weeks=1)
+
+
+def test_the_last_replication_number_runs() -> None:
+    table = sim.simulate("fragile_region", "no_response", 1, first=MAX_SEED, weeks=2)
+    assert table["replication"].tolist() == [MAX_SEED]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sim
 from sim.concepts import INSTRUMENTS, Pillar
+from sim.config import REPO_ROOT
 from sim.strategy import presets
 
 PRESETS = ["no_response", "pillar1_only", "early_prevention", "reactive_coercion", "three_pillar_flexible"]
@@ -59,3 +62,18 @@ def test_veto_restraint_by_some_members() -> None:
     for bad, message in ((["germany"], "'germany' is not allowed"), ("yes", "expected true, false or a list")):
         with pytest.raises(sim.InputError, match=rf"x\.toml: strategy\.veto_restraint: {message}"):
             sim.strategy.parse_strategy({"strategy": {"name": "x", "veto_restraint": bad}}, "x.toml")
+
+
+def test_a_path_with_plus_signs_loads_and_takes_a_suffix(tmp_path: Path) -> None:
+    folder = tmp_path / "a+b"
+    folder.mkdir()
+    path = folder / "my+strategy.toml"
+    path.write_text((REPO_ROOT / "strategies" / "early_prevention.toml").read_text())
+    assert sim.load_strategy(path).name == "early_prevention"
+    restrained = sim.load_strategy(f"{path}+veto_restraint")
+    assert restrained.veto_restraint and restrained.name == "early_prevention+veto_restraint"
+
+
+def test_an_unknown_suffix_of_a_name_is_refused() -> None:
+    with pytest.raises(sim.InputError, match="unknown suffix '\\+typo'"):
+        sim.load_strategy("early_prevention+typo")

@@ -1,7 +1,8 @@
 """The Numba Monte Carlo engine: many replications of the weekly schedule, in parallel.
 
 The week is :data:`sim.schedule.STAGES`, chained into one compiled function at import. The
-decisions follow the assignment of :mod:`sim.deciders` (``ModelInputs.deciders.pairs``).
+decisions follow the assignment of :mod:`sim.deciders` (``ModelInputs.deciders.pairs``), taken
+state by state (``Deciders.by_state``).
 Replications are split into fixed-size blocks spread over threads. Each replication's numbers
 come from its own counter-based stream, so results do not depend on the thread count or the
 block size.
@@ -184,7 +185,7 @@ def run(
     # Hand out blocks one at a time, so that neither a thread slowed by other work nor the last
     # blocks of a chunk leave the other thread idle.
     with numba.parallel_chunksize(1):
-        d = inputs.deciders
-        run_block(seed, first, weeks, region, params, which, inputs.strategy, inputs.table, d.pairs, d.runs,
+        pairs, runs = inputs.deciders.by_state()
+        run_block(seed, first, weeks, region, params, which, inputs.strategy, inputs.table, pairs, runs,
                   out, frames, trajectories, worlds, regions)  # fmt: skip
     return out, (frames if trajectories else None)

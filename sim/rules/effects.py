@@ -13,6 +13,7 @@ The channels act from next week on.
 from __future__ import annotations
 
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import N_INSTRUMENTS, Col, Leadership, Pillar, Status
 from sim.jit import rule
@@ -26,6 +27,20 @@ RECEPTIVENESS = np.array(
     [[P[f"PILLAR{int(pillar)}_{lead.name}"] for lead in Leadership] for pillar in Pillar], np.int64
 )
 """Index in the parameter vector of ``pillar<P>_<leadership>``, by pillar (row P - 1) and leadership."""
+
+
+@rule
+def active_instruments(i: int, w: World) -> np.uint64:
+    """Bit ``k`` set for each instrument ``k`` active for state ``i`` (none without an instrument under way).
+
+    Built without a branch per instrument, so the effects loop visits only the active ones, in
+    ascending ``k`` (the order of the channel sums); 64 bits hold every instrument.
+    """
+    active = np.uint64(0)
+    if w[i].busy > 0:
+        for k in range(N_INSTRUMENTS):
+            active |= np.uint64(w[i].status[k] == Status.ACTIVE) << np.uint64(k)
+    return active
 
 
 @rule
@@ -44,9 +59,10 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
     sanction = 0.0
     force = 0.0
     icc = 0.0
-    for k in range(N_INSTRUMENTS):
-        if w[i].status[k] != Status.ACTIVE:
-            continue
+    active = active_instruments(i, w)
+    while active:
+        k = trailing_zeros(active)
+        active &= active - np.uint64(1)
         d = dose(i, k, region, w, strategy, table)
         pool = POOL[k]
         if pool >= 0 and w[i].pool_share[pool] < 1.0:

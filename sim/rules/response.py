@@ -135,17 +135,22 @@ def propose_portfolio(
     strategy: np.ndarray,
     table: np.ndarray,
 ) -> None:
-    """:func:`propose` for each pair of ``runs`` (rows of :class:`sim.deciders.Deciders` ``runs``).
+    """:func:`propose` for each pair of ``runs`` (rows of :class:`sim.deciders.Deciders` ``runs``, or
+    of ``Deciders.by_state``: the order of the pairs changes nothing).
 
     A run of a state with no instrument under way and perceived risk below every trigger is
-    passed over: :func:`propose` would change nothing for it.
+    passed over, and so is an idle instrument of a state below every trigger: :func:`propose`
+    would change nothing for them.
     """
     low = lowest_trigger(strategy)
     for r in range(runs.shape[0]):
         i = runs[r, 0]
-        if w[i].busy > 0 or w[i].perceived >= low:
+        quiet = w[i].perceived < low
+        if w[i].busy > 0 or not quiet:
             for row in range(runs[r, 1], runs[r, 2]):
-                propose(i, pairs[row, 1], week, region, w, p, strategy, table)
+                k = pairs[row, 1]
+                if not (quiet and w[i].status[k] == Status.IDLE):
+                    propose(i, k, week, region, w, p, strategy, table)
 
 
 @rule

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numpy as np
 import pytest
 
 import sim
-from sim.concepts import Crime, Leadership, Pillar
+from sim.concepts import N_INSTRUMENTS, Crime, Leadership, Pillar, Status
 from sim.experiments.statistics import wilson_ci
 from sim.parameters import PARAMETERS, P
-from sim.rules.effects import RECEPTIVENESS
+from sim.rules.effects import RECEPTIVENESS, active_instruments
+from sim.state import new_world
 
 REPS = 4000
 
@@ -53,3 +55,12 @@ def test_families_the_rules_index_by_code_are_stored_in_code_order(stem: str, me
     """``p[P.SHOCK_RESILIENT + leadership]`` and the like hold only while each family is consecutive."""
     first = P[f"{stem}_{next(iter(members)).name}".upper()]
     assert [PARAMETERS[first + m].name for m in members] == [f"{stem}_{m.name.lower()}" for m in members]
+
+
+def test_active_instruments_has_one_bit_per_active_instrument() -> None:
+    w = new_world(1)
+    statuses = [Status.ACTIVE, Status.IDLE, Status.PENDING, Status.ACTIVE, Status.BLOCKED, Status.ASSEMBLY_PENDING]
+    w[0]["status"][:] = [statuses[k % len(statuses)] for k in range(N_INSTRUMENTS - 1)] + [Status.ACTIVE]
+    w[0]["busy"] = int((w[0]["status"] != Status.IDLE).sum())
+    mask = int(active_instruments(0, w))
+    assert [k for k in range(N_INSTRUMENTS) if mask >> k & 1] == list(np.flatnonzero(w[0]["status"] == Status.ACTIVE))
