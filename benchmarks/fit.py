@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.experiments.fit import load_fit
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, however this file is run
 from measure import progress
 from runner import r2p, timed
@@ -72,9 +74,7 @@ def main(argv: list[str] | None = None) -> str:
         progress("fit: killed after its first generation, then resumed")
         kept, resumed_wall = killed_and_resumed(file, folder / "killed")
         same = pd.read_csv(folder / "killed" / "posterior.csv").equals(pd.read_csv(folder / "whole" / "posterior.csv"))
-    from sim.experiments.fit import load_fit
-
-    spec = load_fit(file)
+        spec = load_fit(file)
     evaluations = int(generations["evaluations"].sum())
     reps = sum(t.reps for t in spec.targets)
     text = "\n".join([
