@@ -33,10 +33,19 @@ MAX_GROUPS = 4
 LEAVES_OUT = (
     "This is a stylised model for exploring the logic of the responsibility to protect, not a forecast "
     "of any real country. Deaths and displaced are the model's expected values (fractional), summed over "
-    "the horizon; the 95 % CIs are the uncertainty of the replications (the dice) only: most parameters "
-    "are assumptions (`docs/ODD.md` section 8, `docs/sensitivity.md`), and results move with them. The "
-    "model leaves out combat deaths, changes of political structure the scenario does not write down, "
-    "strategies that learn, deaths after the horizon, and more (`docs/ODD.md` section 15)."
+    "the horizon; {uncertainty} The model leaves out combat deaths, changes of political structure the "
+    "scenario does not write down, strategies that learn, deaths after the horizon, and more "
+    "(`docs/ODD.md` section 15)."
+)
+DICE_ONLY = (
+    "the 95 % CIs are the uncertainty of the replications (the dice) only: most parameters are assumptions "
+    "(`docs/ODD.md` section 8, `docs/sensitivity.md`), and results move with them (`r2p sweep --posterior` "
+    "runs over the posterior of `r2p fit` instead)."
+)
+OVER_POSTERIOR = (
+    "every replication drew its parameters from the posterior of `r2p fit` in `{posterior}`, so the 95 % CIs "
+    "cover the parameters the fit constrains as well as the dice; parameters the fit left out are still "
+    "assumptions (`docs/ODD.md` section 8)."
 )
 
 
@@ -57,7 +66,9 @@ def findings(folder: Path) -> list[str]:
         lines += _timing(rows, delay, read) if delay is not None else _best(rows, read)
     if len(groups) > MAX_GROUPS:
         lines += [f"Findings for the first {MAX_GROUPS} of {len(groups)} settings; all are in `summary.csv`.", ""]
-    return [*lines, "### What the model leaves out", "", LEAVES_OUT, ""]
+    posterior = manifest.get("posterior")
+    uncertainty = OVER_POSTERIOR.format(posterior=posterior) if posterior else DICE_ONLY
+    return [*lines, "### What the model leaves out", "", LEAVES_OUT.format(uncertainty=uncertainty), ""]
 
 
 def _scope(design: pd.DataFrame, manifest: dict, read: PointReader) -> str:
@@ -90,7 +101,13 @@ def _timing(rows: pd.DataFrame, delay: str, read: PointReader) -> list[str]:
             table.append([strategy, f"{a:g} to {b:g}", *(_cell(step[o]) for o in OUTCOMES)])
         sentences.append(_delay_sentence(strategy, points, steps, read))
     if table:
-        head = ["strategy", "delay (weeks)", "deaths per week", "displaced per week", "onset (pp per week)"]
+        head = [
+            "strategy",
+            "delay (weeks)",
+            "deaths (people) per week",
+            "displaced (people) per week",
+            "onset (pp per week)",
+        ]
         lines += [*markdown_table(head, table, left=(0, 1)), ""]
     lines += [*sentences, "", "**Best strategy at each delay** (lowest expected deaths; paired difference to the "
               "next best):", ""]  # fmt: skip
@@ -106,7 +123,8 @@ def _timing(rows: pd.DataFrame, delay: str, read: PointReader) -> list[str]:
         else:
             cells += ["-", "-"]
         best_rows.append(cells)
-    lines += [*markdown_table(["delay (weeks)", "best", "expected deaths", "next best", "difference [95 % CI]"],
+    lines += [*markdown_table(["delay (weeks)", "best", "expected deaths (people)", "next best",
+                               "difference (people) [95 % CI]"],
                               best_rows, left=(1, 3)), ""]  # fmt: skip
     return [*lines, *_quotable(by_strategy, best_at, what, read), ""]
 

@@ -204,6 +204,9 @@ def test_a_sweep_over_a_posterior_is_paired_and_compare_gives_the_probability_of
     p = result.loc[result["outcome"] == "deaths", "p_lower"].iloc[0]
     assert 0.0 <= p <= 1.0
     assert "P(deaths lower)" in format_comparison(result)
+    from sim.experiments.findings import findings
+
+    assert any("drew its parameters from the posterior" in line for line in findings(folder))
     with pytest.raises(InputError, match="another model version"):
         sweep(load_experiment(path), tmp_path / "res", chunk=40, progress=None)  # the same folder without it
 
