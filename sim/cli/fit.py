@@ -7,7 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.cli.arguments import whole
+from sim.cli.arguments import DOCS, whole
 
 DRAWS = 100
 """Default parameter sets drawn from the prior and from the posterior for the predictive checks."""
@@ -23,6 +23,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="evaluate on a Dask cluster, e.g. tcp://127.0.0.1:8786 (same result)")  # fmt: skip
     parser.add_argument("--draws", type=whole(2, 100_000), default=DRAWS,
                         help=f"parameter sets drawn for the predictive checks (default {DRAWS})")  # fmt: skip
+    parser.add_argument("--write-docs", action="store_true",
+                        help=f"also copy the report to the tracked {DOCS}/fit.md and {DOCS}/fit/")  # fmt: skip
     parser.set_defaults(handler=run, resumable=True)
     return parser
 
@@ -41,3 +43,18 @@ def run(args: argparse.Namespace) -> None:
     command = " ".join(["r2p fit", *([args.file] if args.file != "fit" else [])])
     path = report(spec, folder, checks, time.perf_counter() - start, command)
     print(f"{spec.name}: posterior in {folder}; report: {path}")
+    if args.write_docs:
+        print(f"documentation: {publish(path, DOCS)}")
+
+
+def publish(report: Path, docs: Path) -> Path:
+    """Copy a fit's report and plot into ``docs`` (``fit.md``, ``fit/posterior.png``); return the page."""
+    from sim.experiments.fit_report import PLOT
+    from sim.experiments.store import write_atomically
+
+    (docs / "fit").mkdir(parents=True, exist_ok=True)
+    plot = (report.parent / PLOT).read_bytes()
+    write_atomically(docs / "fit" / PLOT, lambda tmp: tmp.write_bytes(plot))
+    text = report.read_text().replace(f"]({PLOT})", f"](fit/{PLOT})")
+    write_atomically(docs / "fit.md", lambda tmp: tmp.write_text(text))
+    return docs / "fit.md"

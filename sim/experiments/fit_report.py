@@ -25,7 +25,7 @@ from sim.experiments.fit import (
     toll_scale,
 )
 from sim.experiments.posterior_folder import read_posterior
-from sim.experiments.store import write_atomically, write_table
+from sim.experiments.store import read_manifest, write_atomically, write_table
 
 EPISODE_REPS = 50
 """Replications per drawn parameter set of an episode's predictive toll distribution."""
@@ -193,6 +193,7 @@ def _g(x: float) -> str:
 def report(spec: Fit, folder: Path, checks: pd.DataFrame, seconds: float, command: str) -> Path:
     """Write ``report.md`` and ``posterior.png`` of a finished fit; return the report's path."""
     posterior = read_posterior(folder)
+    manifest = read_manifest(folder)
     generations = pd.read_csv(folder / GENERATIONS)
     table = summary(spec, posterior)
     plot(spec, posterior, folder / PLOT)
@@ -201,7 +202,8 @@ def report(spec: Fit, folder: Path, checks: pd.DataFrame, seconds: float, comman
     lines = [f"# Fit `{spec.name}`", "", spec.description, "",
              f"ABC-SMC (pyabc), {len(generations)} generations of {spec.population} particles, root seed {spec.seed}; "
              f"{evaluations:,} candidate particles simulated, {reps:,} replications each "
-             f"({evaluations * reps:,} in all), {seconds:.0f} s. Reproduce: `{command}`.", "",
+             f"({evaluations * reps:,} in all); fit from {manifest['started']} to {manifest['finished']} UTC, "
+             f"{seconds:.0f} s for this command. Reproduce: `{command}`.", "",
              "Distance: root mean square over targets of (simulated - reference) / tolerance.", "",
              "## Generations", "", "| t | epsilon | evaluations | acceptance | ESS |",
              "|---|---|---|---|---|"]  # fmt: skip

@@ -162,6 +162,10 @@ def test_r2p_fit_writes_a_report_with_checks(small: tuple[Path, Path], capsys: p
     assert re.search(r"Covered: \d of \d episodes under the posterior, \d of \d under the prior", report)
     assert "| bosnia_1995 |" in report.split("## Scores of the toll forecasts")[1]
     assert re.search(r"Coverage of the 50 % interval: prior \d+%, posterior \d+%", report)
+    from sim.cli.fit import publish
+
+    page = publish(out / "report.md", out / "docs")
+    assert "](fit/posterior.png)" in page.read_text() and (out / "docs" / "fit" / "posterior.png").is_file()
     checks = pd.read_csv(out / "predictive.csv")
     assert set(checks["distribution"]) == {"prior", "posterior"} and not checks["median"].isna().any()
 
