@@ -37,15 +37,16 @@ def test_the_mesa_snippet_runs_on_its_own_and_hands_over_a_decision(capsys: pyte
     assert "ballots" in model.outside
 
 
-def test_the_batch_run_snippet_matches_the_model_and_ends_a_week_early() -> None:
+def test_the_batch_run_snippet_matches_the_model_week_by_week() -> None:
     from sim.engines.mesa_model import R2PModel
 
     names: dict = {}
     exec(_block("import mesa"), names)
     weekly = names["weekly"]
-    assert len(weekly) == 2 * 4 * 26 and weekly["week"].max() == 25, "Mesa issue #2514 fixed? update the README"
-    model = R2PModel("fragile_region", "three_pillar_flexible", seed=1, replication=3, weeks=26)
+    last = 25  # Mesa 3.3 leaves out the last collection (Mesa issue #2514)
+    assert weekly["week"].max() == last and len(weekly) == 2 * 4 * (last + 1)
+    model = R2PModel("fragile_region", "three_pillar_flexible", seed=0, replication=3, weeks=26)
     model.run_model()
-    mine = model.datacollector.get_model_vars_dataframe()["deaths"].to_numpy()[:26]
+    mine = model.datacollector.get_model_vars_dataframe()["deaths"].to_numpy()[: last + 1]
     run = weekly[(weekly["strategy"] == "three_pillar_flexible") & (weekly["replication"] == 3)]
     np.testing.assert_array_equal(run.sort_values("week")["deaths"].to_numpy(), mine)

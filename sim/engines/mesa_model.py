@@ -52,7 +52,8 @@ class R2PModel(mesa.Model):
         Loaded objects (:func:`sim.load_scenario`, :func:`sim.load_strategy`), shipped names or
         paths to TOML files, as in :func:`sim.simulate`.
     seed
-        Root seed; with ``replication`` it fixes every random number.
+        Root seed; with ``replication`` it fixes every random number. None (what Mesa 3.5's
+        ``batch_run`` passes when it is given no ``rng``) means 0: a run is always reproducible.
     replication
         Replication number; replication *r* matches replication *r* of the Numba engine.
     weeks
@@ -75,11 +76,12 @@ class R2PModel(mesa.Model):
         self,
         scenario: Scenario | str | Path,
         strategy: Strategy | str | Path,
-        seed: int = 0,
+        seed: int | None = 0,
         replication: int = 0,
         weeks: int | None = None,
         collect: bool = True,
     ) -> None:
+        seed = 0 if seed is None else seed
         super().__init__(rng=np.random.default_rng([seed, replication]))
         scenario, strategy = load_inputs(scenario, strategy)
         inputs = model_inputs(scenario, strategy, weeks)
