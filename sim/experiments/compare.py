@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import InputError
-from sim.experiments.statistics import aligned, format_estimate, markdown_table, mean_ci
+from sim.experiments.statistics import aligned, format_estimate, markdown_table, mean_ci, particle_groups
 from sim.experiments.store import SAME_AS, chunk_files, read_design, read_manifest, source_points
 
 COMPARED = ("deaths", "displaced", "onset")
@@ -190,11 +190,8 @@ def probability_lower(differences: np.ndarray, particles: np.ndarray) -> float:
     """
     from scipy.stats import norm
 
-    frame = pd.DataFrame({"d": differences, "k": particles})
-    groups = frame.groupby("k")["d"]
-    n, m = groups.size().to_numpy(), groups.mean().to_numpy()
-    within = float(((frame["d"] - groups.transform("mean")) ** 2).sum())
-    s = math.sqrt(within / (len(frame) - len(n))) if len(frame) > len(n) else 0.0
+    n, m, dice = particle_groups(differences, particles)
+    s = math.sqrt(dice)
     chance = norm.cdf(-m / (s / np.sqrt(n))) if s > 0 else np.where(m < 0, 1.0, np.where(m > 0, 0.0, 0.5))
     return float(n @ chance / n.sum())
 

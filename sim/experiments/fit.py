@@ -348,7 +348,7 @@ def fit(spec: Fit, folder: Path, scheduler: str | None = None, progress: bool = 
     InputError
         If the folder cannot be written or holds another run.
     """
-    from sim.experiments.runner import _connect
+    from sim.experiments.runner import connect
 
     check_target(folder)
     identity = {"fit": spec.name, "digest": spec.digest, "reps": sum(t.reps for t in spec.targets),
@@ -361,7 +361,7 @@ def fit(spec: Fit, folder: Path, scheduler: str | None = None, progress: bool = 
     if resumed and read_manifest(folder).get("finished"):
         _say(progress, f"{folder}: already complete")
         return folder
-    client = _connect(scheduler) if scheduler is not None else None
+    client = connect(scheduler) if scheduler is not None else None
     db = f"sqlite:///{(folder / HISTORY).absolute()}"
     start = None
     while True:

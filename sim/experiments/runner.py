@@ -261,7 +261,7 @@ def evaluate(
                 "git_revision": git_revision(), "started": _now(), "finished": None}  # fmt: skip
     if add_reps and not (folder / MANIFEST).is_file():
         raise InputError("--add-reps", "", f"{folder} holds no run to extend", "a results folder of this run")
-    client = _connect(scheduler) if scheduler is not None else None
+    client = connect(scheduler) if scheduler is not None else None
     if overwrite and (folder / MANIFEST).is_file():
         read_manifest(folder)  # refuses a folder whose manifest r2p did not write
         remove_results(folder)
@@ -428,7 +428,7 @@ _SCHEMES = ("tcp", "tls")
 """Protocols of a Dask scheduler address that this Dask install connects to (ucx:// needs extras)."""
 
 
-def _connect(address: str) -> Client:
+def connect(address: str) -> Client:
     """A client of the Dask scheduler at ``address`` (checked before anything is written)."""
     from distributed import Client
     from distributed.security import Security

@@ -71,6 +71,16 @@ def summary_row(outcome: str, values: np.ndarray, yes_no: bool) -> dict[str, obj
     return {"outcome": outcome, "mean": mean, "ci95_low": low, "ci95_high": high, "n": n}
 
 
+def particle_groups(values: np.ndarray, particles: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Replications per particle, each particle's mean of ``values``, and the dice's variance: the
+    pooled within-particle variance ``SSW / (N - K)`` (0 if every particle has one replication)."""
+    frame = pd.DataFrame({"y": np.asarray(values, dtype=np.float64), "k": particles})
+    groups = frame.groupby("k")["y"]
+    sizes, means = groups.size().to_numpy(), groups.mean().to_numpy(dtype=np.float64)
+    ssw = float(((frame["y"] - groups.transform("mean")) ** 2).sum())
+    return sizes, means, ssw / (len(frame) - len(sizes)) if len(frame) > len(sizes) else 0.0
+
+
 def uncertainty_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
     """Per outcome of a run over a posterior (a ``particle`` column): the standard deviation of an
     outcome across replications and the share of its variance that comes from the parameters
@@ -83,12 +93,9 @@ def uncertainty_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OU
     for column in columns:
         frame = pd.DataFrame({"y": outcomes[column].astype("Float64"), "k": outcomes["particle"]}).dropna()
         y = frame["y"].to_numpy(dtype=np.float64)
-        groups = frame.assign(y=y).groupby("k")["y"]
-        sizes, means = groups.size().to_numpy(), groups.mean().to_numpy(dtype=np.float64)
+        sizes, means, dice = particle_groups(y, frame["k"].to_numpy())
         n, k = len(y), len(sizes)
-        ssw = float(((y - groups.transform("mean").to_numpy(dtype=np.float64)) ** 2).sum())
         ssb = float(sizes @ (means - y.mean()) ** 2)
-        dice = ssw / (n - k) if n > k else 0.0
         spread = n - float(sizes @ sizes) / n
         parameters = max((ssb - (k - 1) * dice) / spread, 0.0) if spread > 0 else 0.0
         total = parameters + dice
