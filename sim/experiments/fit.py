@@ -44,6 +44,7 @@ from sim.experiments.facts import base_rate
 from sim.experiments.measures import alone, first_exit, histories
 from sim.experiments.posterior_folder import MODEL_KEY, POSTERIOR
 from sim.experiments.runner import code_digest
+from sim.experiments.sensitivity import check_input
 from sim.experiments.store import (
     CHUNKS,
     check_target,
@@ -56,7 +57,6 @@ from sim.experiments.store import (
 from sim.limits import MAX_SEED
 from sim.scenario import Scenario, StateSpec, state_spec
 from sim.schema.fit import FitFile, PriorTable, TargetTable
-from sim.schema.registry import lookup
 from sim.schema.rules import validate
 from sim.simulate import simulate
 from sim.state import RISK_FACTORS
@@ -138,21 +138,20 @@ class Fit:
 # --- the fit file ---------------------------------------------------------------------------------
 
 
-def _prior(item: PriorTable, n: int, file: str | Path) -> Prior:
+def _prior(item: PriorTable, n: int, typical: StateSpec, file: str | Path) -> Prior:
+    """A prior checked as a sensitivity file's input is (:func:`sim.experiments.sensitivity.check_input`,
+    on the typical state alone), and besides: a continuous model parameter, positive on a log scale."""
     where = f"parameters[{n}]"
     if not item.key.startswith(MODEL_KEY):
         raise InputError(file, f"{where}.key", f"{item.key!r} is not a model parameter",
                          f"{MODEL_KEY}PARAMETER (a parameter every scenario shares)")  # fmt: skip
-    field = lookup(item.key, file, f"{where}.key")
-    if not field.numeric or field.boolean or field.integer:
+    checked = check_input(item, n, alone(typical, 1), _no_response(), file)
+    if checked.integer:
         raise InputError(file, f"{where}.key", f"{item.key!r} is not a continuous parameter",
                          "a model parameter that takes any number in a range")  # fmt: skip
-    low, high = field.range_ends(item.low, item.high, file, where)
-    if not low < high:
-        raise InputError(file, f"{where}.high", f"{high!r} is not greater than low ({low!r})", "high > low")
-    if item.scale == "log" and low <= 0:
-        raise InputError(file, f"{where}.low", f"{low!r} has no logarithm", "low > 0 with scale = 'log'")
-    return Prior(item.key, float(low), float(high), item.scale == "log", item.source)
+    if item.scale == "log" and checked.low <= 0:
+        raise InputError(file, f"{where}.low", f"{checked.low!r} has no logarithm", "low > 0 with scale = 'log'")
+    return Prior(item.key, checked.low, checked.high, item.scale == "log", item.source)
 
 
 def _target(item: TargetTable, n: int, episodes: dict[str, Episode], file: str | Path) -> Target:
@@ -189,12 +188,13 @@ def parse_fit(data: dict, file: str | Path, text: bytes = b"") -> Fit:
     head = checked.fit
     calibration = load_named(load_calibration, head.calibration, file, "fit.calibration")
     episodes = {e.scenario.name: e for e in calibration.episodes}
-    priors = tuple(_prior(item, n, file) for n, item in enumerate(checked.parameters))
+    typical = state_spec(checked.typical_state)
+    priors = tuple(_prior(item, n, typical, file) for n, item in enumerate(checked.parameters))
     targets = tuple(_target(item, n, episodes, file) for n, item in enumerate(checked.targets))
     fitted = {t.episode.scenario.name for t in targets if t.episode is not None}
     held_out = tuple(e for name, e in episodes.items() if name not in fitted)
     return Fit(head.name, head.description, head.seed, head.population, head.generations, head.min_epsilon,
-               state_spec(checked.typical_state), priors, targets, held_out, hashlib.sha256(text).hexdigest(),
+               typical, priors, targets, held_out, hashlib.sha256(text).hexdigest(),
                str(file))  # fmt: skip
 
 

@@ -44,6 +44,7 @@ from sim.experiments.design import DesignPoint, apply_setting, load_file, load_n
 from sim.experiments.runner import CHUNK, evaluate, read_column
 from sim.experiments.store import write_atomically, write_table
 from sim.scenario import Scenario, load_scenario
+from sim.schema.fit import PriorTable
 from sim.schema.registry import lookup
 from sim.schema.rules import validate
 from sim.schema.sensitivity import METHODS, OUTCOMES, ParameterInput, SensitivityFile
@@ -115,8 +116,11 @@ class Sensitivity:
         return float(table[self.outcome].astype(float).mean())
 
 
-def _check_input(item: ParameterInput, n: int, scenario: Scenario, strategy: Strategy, file: str | Path) -> Input:
-    """One uncertain input, its key looked up in the registry and both bounds checked on the field."""
+def check_input(
+    item: ParameterInput | PriorTable, n: int, scenario: Scenario, strategy: Strategy, file: str | Path
+) -> Input:
+    """One uncertain input (``[[parameters]]`` ``n`` of a sensitivity or fit file), its key looked up
+    in the registry and both bounds checked on the field of ``scenario`` and ``strategy``."""
     where = f"parameters[{n}]"
     field = lookup(item.key, file, f"{where}.key")
     if field.boolean:
@@ -138,7 +142,7 @@ def parse_sensitivity(data: dict, file: str | Path, text: bytes = b"") -> Sensit
     head = checked.sensitivity
     scenario = load_named(load_scenario, head.scenario, file, "sensitivity.scenario")
     strategy = load_named(load_strategy, head.strategy, file, "sensitivity.strategy")
-    inputs = tuple(_check_input(item, n, scenario, strategy, file) for n, item in enumerate(checked.parameters))
+    inputs = tuple(check_input(item, n, scenario, strategy, file) for n, item in enumerate(checked.parameters))
     trajectories = head.samples if head.trajectories is None else head.trajectories
     digest = hashlib.sha256(text).hexdigest()
     return Sensitivity(head.name, head.description, scenario, strategy, head.outcome, head.reps_per_sample,
