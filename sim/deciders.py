@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.concepts import INSTRUMENTS, N_INSTRUMENTS, Actor
+from sim.concepts import INSTRUMENTS, N_INSTRUMENTS, Actor, Strat
 
 if TYPE_CHECKING:
     from sim.scenario import BodySpec
@@ -63,14 +63,19 @@ class Deciders(NamedTuple):
     decider
         ``(n_states, N_INSTRUMENTS)`` the actor deciding each (state, instrument) pair.
     pairs
-        ``(n_pairs, 2)`` every (state, instrument) pair of a targeted state, grouped by decider.
+        ``(n_pairs, 2)`` every (state, instrument) pair of a targeted state, grouped by decider,
+        then by state, then in ascending ``rank`` of the instrument.
     start
         ``(n_actors + 1,)``: actor ``a`` decides ``pairs[start[a]:start[a + 1]]``.
     runs
-        ``(n_runs, 3)``: (state, first row, end row) of each stretch of ``pairs`` one actor decides
-        for one state, grouped by actor like ``pairs``, so that a quiet state is passed over at once.
+        ``(n_runs, 4)``: (state, first row, end row, instruments) of each stretch of ``pairs`` one
+        actor decides for one state, grouped by actor like ``pairs``; ``instruments`` holds bit
+        ``k`` for each instrument ``k`` of the stretch (:func:`sim.state.bit`).
     run_start
         ``(n_actors + 1,)``: actor ``a``'s runs are ``runs[run_start[a]:run_start[a + 1]]``.
+    rank
+        ``(N_INSTRUMENTS,)`` position of each instrument in the order its pairs take within a
+        run (:func:`trigger_rank`; instrument order if no strategy was given).
     """
 
     kind: np.ndarray
@@ -80,6 +85,7 @@ class Deciders(NamedTuple):
     start: np.ndarray
     runs: np.ndarray
     run_start: np.ndarray
+    rank: np.ndarray
 
     def actor(self, kind: Actor) -> int:
         """Number of the single actor of ``kind`` (Security Council, Joint Office or civil society)."""
@@ -94,7 +100,7 @@ class Deciders(NamedTuple):
         return self.runs[self.run_start[actor] : self.run_start[actor + 1]]
 
     def by_state(self) -> tuple[np.ndarray, np.ndarray]:
-        """``pairs`` sorted by state, then instrument, and one run a state over them.
+        """``pairs`` sorted by state, then ``rank``, and one run a state over them.
 
         The kernel decides the pairs in this order (:func:`sim.rules.response.propose_portfolio`):
         a pair's decision does not depend on which actor makes it or on the other pairs' decisions
@@ -104,20 +110,45 @@ class Deciders(NamedTuple):
         Returns
         -------
         pairs : ``(n_pairs, 2)`` int array
-        runs : ``(n_states_decided, 3)`` int array, as ``runs``
+        runs : ``(n_states_decided, 4)`` int array, as ``runs``
         """
-        pairs = np.ascontiguousarray(self.pairs[np.lexsort((self.pairs[:, 1], self.pairs[:, 0]))])
-        first = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
-        runs = np.stack([pairs[first, 0], first, np.r_[first[1:], len(pairs)]], axis=1).astype(np.int64)
-        return pairs, np.ascontiguousarray(runs)
+        pairs = np.ascontiguousarray(self.pairs[np.lexsort((self.rank[self.pairs[:, 1]], self.pairs[:, 0]))])
+        return pairs, stretches(pairs, np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]))
 
 
-def assign(states: Sequence[str], bodies: Sequence[BodySpec], targets: Sequence[str] = ()) -> Deciders:
+def stretches(pairs: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The ``runs`` rows of the stretches of ``pairs`` starting at rows ``first``: (state, first
+    row, end row, the stretch's instruments as bits)."""
+    if len(pairs) == 0:
+        return np.zeros((0, 4), np.int64)
+    end = np.r_[first[1:], len(pairs)]
+    instruments = np.bitwise_or.reduceat(np.left_shift(1, pairs[:, 1]), first)
+    return np.ascontiguousarray(np.stack([pairs[first, 0], first, end, instruments], axis=1).astype(np.int64))
+
+
+def trigger_rank(strategy: np.ndarray) -> np.ndarray:
+    """Position of each instrument when ordered by the trigger of ``strategy`` (the strategy array),
+    enabled instruments first, ties by instrument index.
+
+    :func:`sim.rules.response.propose_portfolio` reads a run's pairs in this order, so that it can
+    stop at the first idle instrument whose trigger perceived risk has not reached.
+    """
+    key = np.where(strategy[:, Strat.ENABLED] > 0, strategy[:, Strat.TRIGGER], np.inf)
+    rank = np.empty(N_INSTRUMENTS, np.int64)
+    rank[np.lexsort((np.arange(N_INSTRUMENTS), key))] = np.arange(N_INSTRUMENTS)
+    return rank
+
+
+def assign(
+    states: Sequence[str], bodies: Sequence[BodySpec], targets: Sequence[str] = (), rank: np.ndarray | None = None
+) -> Deciders:
     """Number the actors of a region and give each (state, instrument) pair its decider.
 
     With ``targets`` (a strategy's targeted states), only their pairs are decided (in ``pairs``
-    and ``runs``): no instrument is proposed for another state.
+    and ``runs``): no instrument is proposed for another state. ``rank``: the order of the
+    instruments within a run (:func:`trigger_rank`; default: instrument order).
     """
+    rank = np.arange(N_INSTRUMENTS, dtype=np.int64) if rank is None else rank
     n, b = len(states), len(bodies)
     kind = np.array([Actor.STATE] * n + [Actor.REGIONAL_BODY] * b + list(UN_ACTORS), np.int64)
     body = np.array([-1] * n + list(range(b)) + [-1] * len(UN_ACTORS), np.int64)
@@ -133,7 +164,8 @@ def assign(states: Sequence[str], bodies: Sequence[BodySpec], targets: Sequence[
             else:
                 decider[i, k] = single[ins.actor]
     flat = decider.ravel()
-    order = np.argsort(flat, kind="stable")
+    cells = np.arange(flat.size)
+    order = np.lexsort((rank[cells % N_INSTRUMENTS], cells // N_INSTRUMENTS, flat))
     if targets:
         targeted = np.array([name in targets for name in states])
         order = order[targeted[order // N_INSTRUMENTS]]
@@ -141,6 +173,5 @@ def assign(states: Sequence[str], bodies: Sequence[BodySpec], targets: Sequence[
     start = np.searchsorted(flat[order], np.arange(len(kind) + 1)).astype(np.int64)
     owner = flat[order]
     new_run = np.flatnonzero(np.r_[True, (owner[1:] != owner[:-1]) | (pairs[1:, 0] != pairs[:-1, 0])])
-    runs = np.stack([pairs[new_run, 0], new_run, np.r_[new_run[1:], len(pairs)]], axis=1).astype(np.int64)
     run_start = np.searchsorted(owner[new_run], np.arange(len(kind) + 1)).astype(np.int64)
-    return Deciders(kind, body, decider, np.ascontiguousarray(pairs), start, np.ascontiguousarray(runs), run_start)
+    return Deciders(kind, body, decider, np.ascontiguousarray(pairs), start, stretches(pairs, new_run), run_start, rank)

@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.concepts import instrument_table
 from sim.config import InputError
-from sim.deciders import Deciders, assign
+from sim.deciders import Deciders, assign, trigger_rank
 from sim.scenario import Scenario
 from sim.state import Region
 from sim.strategy import Strategy
@@ -40,11 +40,12 @@ def model_inputs(scenario: Scenario, strategy: Strategy, weeks: int | None = Non
             raise InputError(strategy.source or strategy.name, "strategy.targets",
                              f"{target!r} is not a state of scenario {scenario.name!r}", ", ".join(names))  # fmt: skip
     params = strategy.apply_switches(scenario.parameter_vector())
+    array = strategy.array()
     return ModelInputs(
         scenario.region(),
         params,
-        strategy.array(),
+        array,
         instrument_table(),
         scenario.weeks if weeks is None else weeks,
-        assign(names, scenario.bodies, strategy.targets),
+        assign(names, scenario.bodies, strategy.targets, trigger_rank(array)),
     )

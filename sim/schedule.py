@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
-from sim.concepts import N_INSTRUMENTS
 from sim.jit import rule
 from sim.rules.capacity import allocate
 from sim.rules.effects import apply_effects
-from sim.rules.escalation import change_phase, draw_shocks, update_tension
+from sim.rules.escalation import any_in_atrocity, change_phase, draw_shocks, update_tension
 from sim.rules.events import undergo_events
 from sim.rules.harm import suffer_harm
 from sim.rules.response import (
@@ -104,9 +104,11 @@ def dynamics(
     runs: np.ndarray,
     votes: np.ndarray,
 ) -> None:
-    """Stage 2 for every state, with the neighbours of the scenario's border list."""
+    """Stage 2 for every state, with the neighbours of the scenario's border list (none while no state
+    is in atrocity: then no neighbour adds contagion)."""
+    unrest = any_in_atrocity(w)
     for i in range(region.shape[0]):
-        update_tension(i, region[i].neighbours[: region[i].degree], week, region, w, p)
+        update_tension(i, region[i].neighbours[: region[i].degree if unrest else 0], week, region, w, p)
 
 
 @rule
@@ -199,7 +201,10 @@ def council_votes(
     last_i, last_k = agenda_cutoff(week, region, w, p, table)
     i = next_pending(0, w)
     while i < w.shape[0]:
-        for k in range(N_INSTRUMENTS):
+        under_way = w[i].underway
+        while under_way:
+            k = trailing_zeros(under_way)
+            under_way &= under_way - np.uint64(1)
             if draft_due(i, k, week, region, w, p, table) and (last_i < 0 or not comes_before(last_i, last_k, i, k, w)):
                 take_up_draft(i, k, week, key, region, w, p, table, votes)
         i = next_pending(i + 1, w)
@@ -221,7 +226,10 @@ def consent(
     """Stage 8: every host state answers the offers of help due this week."""
     i = next_pending(0, w)
     while i < w.shape[0]:
-        for k in range(N_INSTRUMENTS):
+        under_way = w[i].underway
+        while under_way:
+            k = trailing_zeros(under_way)
+            under_way &= under_way - np.uint64(1)
             if offer_due(i, k, week, w, table):
                 settle_offer(i, k, week, consents(i, k, week, key, region, w, p), w, p, table)
         i = next_pending(i + 1, w)

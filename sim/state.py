@@ -85,6 +85,8 @@ WORLD_FIELDS = (
     ("weekly_displaced", np.float64, (), "persons displaced this week"),
     ("perceived", np.float64, (), "perceived risk (smoothed early-warning signal), 0..1"),
     ("pressure", np.float64, (), "public pressure on the Council, 0..1"),
+    ("reported", np.float64, (), "deaths as reported (selective reporting) when `unmoved` was computed"),
+    ("unmoved", np.float64, (), "share of the public the reported deaths leave unmoved"),
     ("shock", np.float64, (), "this week's standard normal tension shock"),
     ("warning_noise", np.float64, (), "this week's standard normal warning noise"),
     ("risk_multiplier", np.float64, (), "product of the odds ratios of the state's risk factors"),
@@ -104,7 +106,7 @@ WORLD_FIELDS = (
     ("first_response", np.int64, (3,), "first week an instrument of each pillar was active, -1 if none"),
     ("vetoes", np.int64, (), "vetoes cast on drafts about the state"),
     ("assembly", np.int64, (), "1 once Uniting for Peace was invoked for the state"),
-    ("busy", np.int64, (), "instruments of the state that are not idle"),
+    ("underway", np.uint64, (), "instruments of the state that are not idle: bit k for instrument k"),
     ("pending", np.int64, (), "instruments of the state waiting for a decision (PENDING)"),
     ("used", np.int64, (N_INSTRUMENTS,), "1 once an instrument was active for the state"),
     ("status", np.int64, (N_INSTRUMENTS,), "Status code of each instrument"),
@@ -140,6 +142,21 @@ Region = np.ndarray
 World = np.ndarray
 
 
+@rule
+def bit(k: int) -> np.uint64:
+    """Instrument ``k``'s bit in a set of instruments such as ``World.underway``."""
+    return np.uint64(1) << np.uint64(k)
+
+
+@rule
+def stand_down(i: int, k: int, w: World) -> None:
+    """Instrument ``k`` of state ``i`` becomes idle again, at the strategy's intensity when next used."""
+    w[i].status[k] = Status.IDLE
+    w[i].scale[k] = 0.0
+    w[i].underway &= ~bit(k)
+    w[i].intensity[k] = STRATEGY_INTENSITY
+
+
 def new_world(n: int) -> World:
     """Allocate the state records of one replication for ``n`` states."""
     return np.zeros(n, WORLD)
@@ -172,6 +189,8 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.weekly_displaced = 0.0
         x.perceived = s.tension0
         x.pressure = 0.0
+        x.reported = 0.0
+        x.unmoved = 1.0
         x.shock = 0.0
         x.warning_noise = 0.0
         set_risk(i, region, p, w)
@@ -190,7 +209,7 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
         x.peak_phase = s.phase0 if s.phase0 != Phase.RECOVERY else Phase.STABLE
         x.vetoes = 0
         x.assembly = 0
-        x.busy = 0
+        x.underway = 0
         x.pending = 0
         for pillar in range(3):
             x.first_response[pillar] = -1
@@ -204,7 +223,7 @@ def reset_world(region: Region, p: np.ndarray, w: World) -> None:
                 x.status[k] = Status.ACTIVE
                 x.scale[k] = 1.0
                 x.intensity[k] = s.measure[k]
-                x.busy += 1
+                x.underway |= bit(k)
         x.grievance = 0.0
         x.resentment = 0.0
         x.backlash = 0.0

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 
 import sim
-from sim.concepts import INSTRUMENTS, N_INSTRUMENTS, Actor
-from sim.deciders import assign, delivery_capacity, most_capable_body
+from sim.concepts import INSTRUMENTS, N_INSTRUMENTS, Actor, Strat
+from sim.deciders import assign, delivery_capacity, most_capable_body, trigger_rank
 from sim.model_inputs import model_inputs
 from sim.parameters import BY_NAME
 from sim.scenario import BodySpec
@@ -26,10 +26,11 @@ def test_every_pair_has_exactly_one_decider(fragile_region: sim.Scenario) -> Non
     for a in range(len(d.kind)):
         assert (d.decider[d.portfolio(a)[:, 0], d.portfolio(a)[:, 1]] == a).all()
         runs = d.actor_runs(a)
-        rows = [row for _, first, end in runs for row in range(first, end)]
+        rows = [row for _, first, end, _ in runs for row in range(first, end)]
         assert rows == list(range(d.start[a], d.start[a + 1])), "an actor's runs cover its portfolio"
-        for state, first, end in runs:
+        for state, first, end, instruments in runs:
             assert (d.pairs[first:end, 0] == state).all()
+            assert instruments == sum(1 << int(k) for k in d.pairs[first:end, 1])
 
 
 def test_each_kind_of_instrument_goes_to_its_kind_of_actor(fragile_region: sim.Scenario) -> None:
@@ -84,6 +85,20 @@ def test_by_state_holds_the_same_pairs_in_one_run_a_state(fragile_region: sim.Sc
     pairs, runs = d.by_state()
     assert sorted(map(tuple, pairs)) == sorted(map(tuple, d.pairs))
     assert runs[:, 0].tolist() == [2, 5]
-    for state, first, end in runs:
+    for state, first, end, instruments in runs:
         assert pairs[first:end].tolist() == [[state, k] for k in range(N_INSTRUMENTS)]
+        assert instruments == (1 << N_INSTRUMENTS) - 1
     assert runs[0, 1] == 0 and (runs[1:, 1] == runs[:-1, 2]).all() and runs[-1, 2] == len(pairs)
+
+
+def test_a_run_takes_its_instruments_in_the_order_of_their_triggers(fragile_region: sim.Scenario) -> None:
+    strategy = sim.load_strategy("three_pillar_flexible").array()
+    strategy[3, Strat.ENABLED] = 0  # a disabled instrument comes last, whatever its trigger
+    strategy[3, Strat.TRIGGER] = 0.0
+    names = [s.name for s in fragile_region.states]
+    d = assign(names, fragile_region.bodies, rank=trigger_rank(strategy))
+    for pairs, runs in ((d.pairs, d.runs), d.by_state()):
+        for _, first, end, _ in runs:
+            k = pairs[first:end, 1]
+            key = [(strategy[j, Strat.ENABLED] == 0, strategy[j, Strat.TRIGGER], j) for j in k]
+            assert key == sorted(key)

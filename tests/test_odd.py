@@ -111,7 +111,7 @@ def preset_header() -> str:
 def field_row(field: tuple) -> str:
     """Row of a state-variable table: name, type, description."""
     name, kind, shape, description = field
-    kind = "integer" if np.dtype(kind).kind == "i" else "float"
+    kind = "integer" if np.dtype(kind).kind in "iu" else "float"
     if shape:
         kind += f"[{', '.join(str(n) for n in shape)}]"
     return _cells(f"`{name}`", kind, description)

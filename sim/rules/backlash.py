@@ -51,7 +51,7 @@ def react(i: int, intrusive: float, sanction: float, region: Region, w: World, p
         w[i].backlash += intrusive
     if sanction > 0.0:
         grievance += p[P.SANCTION_GRIEVANCE] * sanction
-    if w[i].busy > 0 and can_mobilise(i, region) and intervention_expected(i, w):
+    if w[i].underway != 0 and can_mobilise(i, region) and intervention_expected(i, w):
         grievance += p[P.MORAL_HAZARD_TENSION]
     w[i].grievance = grievance
     w[i].resentment = resentment

@@ -8,6 +8,7 @@ from every state's demand before any state's effects, so no state is served firs
 from __future__ import annotations
 
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import Status
 from sim.jit import rule
@@ -27,9 +28,10 @@ def allocate(region: Region, w: World, p: np.ndarray, strategy: np.ndarray, tabl
     peacekeeping = 0.0
     mediation = 0.0
     for i in range(region.shape[0]):
-        if w[i].busy == 0:
-            continue
-        for k in POOLED:
+        pooled = w[i].underway & POOLED
+        while pooled:
+            k = trailing_zeros(pooled)
+            pooled &= pooled - np.uint64(1)
             if w[i].status[k] == Status.ACTIVE:
                 if POOL[k] == 0:
                     peacekeeping += dose(i, k, region, w, strategy, table)
@@ -37,6 +39,8 @@ def allocate(region: Region, w: World, p: np.ndarray, strategy: np.ndarray, tabl
                     mediation += dose(i, k, region, w, strategy, table)
     first = _share(p[P.PEACEKEEPING_POOL], peacekeeping)
     second = _share(p[P.MEDIATION_POOL], mediation)
+    if w[0].pool_share[0] == first and w[0].pool_share[1] == second:
+        return  # every state holds them already (they are written to all states at once)
     for i in range(region.shape[0]):
         w[i].pool_share[0] = first
         w[i].pool_share[1] = second

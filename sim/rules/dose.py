@@ -32,7 +32,8 @@ INTERVENTION = np.array([INSTRUMENT_NAMES.index(name) for name in INTERVENTION_N
 ICC = INSTRUMENT_NAMES.index("icc_referral")
 POOL = np.array([next((j for j, pool in enumerate(POOLS) if name in pool), -1) for name in INSTRUMENT_NAMES], np.int64)
 """Pool of each instrument (index in :data:`POOLS`), -1 for none."""
-POOLED = np.array([k for k in range(N_INSTRUMENTS) if POOL[k] >= 0], np.int64)
+POOLED = np.uint64(sum(1 << k for k in range(N_INSTRUMENTS) if POOL[k] >= 0))
+"""The pooled instruments, bit ``k`` for instrument ``k`` (:func:`sim.state.bit`)."""
 
 
 @rule

@@ -15,13 +15,13 @@ from __future__ import annotations
 import numpy as np
 from numba.cpython.unsafe.numbers import trailing_zeros
 
-from sim.concepts import N_INSTRUMENTS, Col, Leadership, Pillar, Status
+from sim.concepts import Col, Leadership, Pillar, Status
 from sim.jit import rule
 from sim.parameters import P
 from sim.rules.backlash import react
 from sim.rules.dose import FORCE, ICC, POOL, dose, level
 from sim.rules.perpetrator import weigh_punishment
-from sim.state import Region, World
+from sim.state import Region, World, bit
 
 RECEPTIVENESS = np.array(
     [[P[f"PILLAR{int(pillar)}_{lead.name}"] for lead in Leadership] for pillar in Pillar], np.int64
@@ -31,15 +31,18 @@ RECEPTIVENESS = np.array(
 
 @rule
 def active_instruments(i: int, w: World) -> np.uint64:
-    """Bit ``k`` set for each instrument ``k`` active for state ``i`` (none without an instrument under way).
+    """Bit ``k`` set for each instrument ``k`` active for state ``i``, from its instruments under way.
 
-    Built without a branch per instrument, so the effects loop visits only the active ones, in
-    ascending ``k`` (the order of the channel sums); 64 bits hold every instrument.
+    The effects loop visits only these, in ascending ``k`` (the order of the channel sums); 64 bits
+    hold every instrument.
     """
     active = np.uint64(0)
-    if w[i].busy > 0:
-        for k in range(N_INSTRUMENTS):
-            active |= np.uint64(w[i].status[k] == Status.ACTIVE) << np.uint64(k)
+    under_way = w[i].underway
+    while under_way:
+        k = trailing_zeros(under_way)
+        under_way &= under_way - np.uint64(1)
+        if w[i].status[k] == Status.ACTIVE:
+            active |= bit(k)
     return active
 
 

@@ -29,6 +29,15 @@ def draw_shocks(i: int, week: int, key: np.uint64, w: World) -> None:
 
 
 @rule
+def any_in_atrocity(w: World) -> bool:
+    """Some state of the region is in atrocity."""
+    for i in range(w.shape[0]):  # noqa: SIM110 (a loop the rules compile without a generator)
+        if w[i].phase == Phase.ATROCITY:
+            return True
+    return False
+
+
+@rule
 def contagion(i: int, borders: np.ndarray, region: Region, w: World, p: np.ndarray) -> float:
     """Tension flowing into state ``i`` from its neighbours ``borders`` in atrocity and their refugees.
 

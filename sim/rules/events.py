@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.concepts import Phase, Status
 from sim.jit import rule
-from sim.state import STRATEGY_INTENSITY, EventCol, Region, World, set_risk
+from sim.state import EventCol, Region, World, bit, set_risk, stand_down
 
 
 class Event(IntEnum):
@@ -45,17 +45,14 @@ def set_measure(i: int, k: int, level: float, w: World) -> None:
     status = w[i].status[k]
     if level > 0.0:
         if status == Status.IDLE:
-            w[i].busy += 1
+            w[i].underway |= bit(k)
         elif status == Status.PENDING:
             w[i].pending -= 1
         w[i].status[k] = Status.ACTIVE
         w[i].scale[k] = 1.0
         w[i].intensity[k] = level
     elif status == Status.ACTIVE:
-        w[i].status[k] = Status.IDLE
-        w[i].scale[k] = 0.0
-        w[i].busy -= 1
-        w[i].intensity[k] = STRATEGY_INTENSITY
+        stand_down(i, k, w)
 
 
 @rule

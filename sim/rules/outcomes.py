@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.concepts import N_INSTRUMENTS, Phase
+from sim.concepts import N_INSTRUMENTS
 from sim.jit import rule
 from sim.outcome_columns import OUTCOMES
+from sim.rules.escalation import any_in_atrocity
 from sim.state import World
 
 TRAJECTORY = ("tension", "phase", "deaths", "displaced", "perceived")
@@ -49,11 +50,9 @@ def _first_warned(w: World) -> int:
 @rule
 def tally(w: World) -> None:
     """End of a week: count it in ``atrocity_weeks_any`` (every state's row) if any state is in atrocity."""
-    for i in range(w.shape[0]):
-        if w[i].phase == Phase.ATROCITY:
-            for j in range(w.shape[0]):
-                w[j].atrocity_weeks_any += 1
-            return
+    if any_in_atrocity(w):
+        for i in range(w.shape[0]):
+            w[i].atrocity_weeks_any += 1
 
 
 @rule

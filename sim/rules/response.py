@@ -24,6 +24,7 @@ each step acts on statuses the later ones leave alone, so a pair changes at most
 from __future__ import annotations
 
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import (
     AFFIRMATIVE_VOTES_NEEDED,
@@ -43,7 +44,7 @@ from sim.jit import rule
 from sim.parameters import P
 from sim.rng import Purpose, uniform
 from sim.rules.backlash import consent_factor
-from sim.state import STRATEGY_INTENSITY, Region, World
+from sim.state import Region, World, bit, stand_down
 
 
 @rule
@@ -88,16 +89,13 @@ def propose(
     status = w[i].status[k]
     if status == Status.ACTIVE:
         if w[i].phase == Phase.STABLE and not _triggered(i, k, w, strategy, table):
-            w[i].status[k] = Status.IDLE
-            w[i].scale[k] = 0.0
-            w[i].busy -= 1
-            w[i].intensity[k] = STRATEGY_INTENSITY
+            stand_down(i, k, w)
     elif status == Status.IDLE:
         council = table[k, Col.COUNCIL] > 0
         allowed = table[k, Col.ARTICLE_4H] == 0 or region[i].article_4h > 0
         if allowed and _triggered(i, k, w, strategy, table) and (not council or w[i].warned_week >= 0):
             w[i].status[k] = Status.PENDING
-            w[i].busy += 1
+            w[i].underway |= bit(k)
             w[i].pending += 1
             wait = int(strategy[k, Strat.DELAY])
             if council:
@@ -105,23 +103,12 @@ def propose(
             w[i].timer[k] = week + max(wait, 1)
     elif week >= w[i].timer[k]:
         if status == Status.BLOCKED:
-            w[i].status[k] = Status.IDLE
-            w[i].busy -= 1
+            stand_down(i, k, w)
         elif status == Status.ASSEMBLY_PENDING:
             _activate(i, k, week, p[P.ASSEMBLY_EFFECT], w, table)
         elif table[k, Col.COUNCIL] == 0 and table[k, Col.CONSENT] == 0:
             w[i].pending -= 1
             _activate(i, k, week, 1.0, w, table)
-
-
-@rule
-def lowest_trigger(strategy: np.ndarray) -> float:
-    """Lowest trigger among enabled instruments (2.0 if none is enabled)."""
-    low = 2.0
-    for k in range(N_INSTRUMENTS):
-        if strategy[k, Strat.ENABLED] > 0 and strategy[k, Strat.TRIGGER] < low:
-            low = strategy[k, Strat.TRIGGER]
-    return low
 
 
 @rule
@@ -138,19 +125,25 @@ def propose_portfolio(
     """:func:`propose` for each pair of ``runs`` (rows of :class:`sim.deciders.Deciders` ``runs``, or
     of ``Deciders.by_state``: the order of the pairs changes nothing).
 
-    A run of a state with no instrument under way and perceived risk below every trigger is
-    passed over, and so is an idle instrument of a state below every trigger: :func:`propose`
-    would change nothing for them.
+    First the idle instruments whose trigger perceived risk has reached, in the run's ascending
+    order of trigger (``Deciders.rank``), up to the first that it has not (:func:`propose` would
+    change nothing for it or the idle ones after it; credibility only lowers perceived risk);
+    then the run's instruments under way (``World.underway``), as they were before.
     """
-    low = lowest_trigger(strategy)
     for r in range(runs.shape[0]):
         i = runs[r, 0]
-        quiet = w[i].perceived < low
-        if w[i].busy > 0 or not quiet:
-            for row in range(runs[r, 1], runs[r, 2]):
-                k = pairs[row, 1]
-                if not (quiet and w[i].status[k] == Status.IDLE):
-                    propose(i, k, week, region, w, p, strategy, table)
+        under_way = w[i].underway & np.uint64(runs[r, 3])
+        perceived = w[i].perceived
+        for row in range(runs[r, 1], runs[r, 2]):
+            k = pairs[row, 1]
+            if w[i].status[k] == Status.IDLE:
+                if strategy[k, Strat.ENABLED] == 0 or perceived < strategy[k, Strat.TRIGGER]:
+                    break
+                propose(i, k, week, region, w, p, strategy, table)
+        while under_way:
+            k = trailing_zeros(under_way)
+            under_way &= under_way - np.uint64(1)
+            propose(i, k, week, region, w, p, strategy, table)
 
 
 @rule
@@ -313,7 +306,7 @@ def settle_weaker(i: int, m: int, week: int, tabling: int, adopted: bool, w: Wor
     if tabling == Tabling.WITHDRAWN:
         w[i].withdrawn += 1
     elif adopted:
-        w[i].busy += 1
+        w[i].underway |= bit(m)
         _activate(i, m, week, 1.0, w, table)
 
 

@@ -41,8 +41,10 @@ def observe(i: int, week: int, region: Region, w: World, p: np.ndarray) -> None:
     perceived = (1.0 - smoothing) * w[i].perceived + smoothing * signal
     w[i].perceived = min(max(perceived, 0.0), 1.0)
     reported = w[i].deaths * (1.0 - bias)
-    unmoved = np.exp(-reported / p[P.PRESSURE_SCALE]) if reported > 0.0 else 1.0
-    quiet = unmoved * (1.0 - p[P.ADVOCACY] * region[i].civil_society * w[i].perceived)
+    if reported != w[i].reported:  # the exponential only when the reported deaths change
+        w[i].reported = reported
+        w[i].unmoved = np.exp(-reported / p[P.PRESSURE_SCALE]) if reported > 0.0 else 1.0
+    quiet = w[i].unmoved * (1.0 - p[P.ADVOCACY] * region[i].civil_society * w[i].perceived)
     w[i].pressure = 1.0 - quiet
     if w[i].warned_week < 0 and w[i].perceived >= p[P.WARNING_THRESHOLD]:
         w[i].warned_week = week

@@ -43,12 +43,12 @@ def test_sanctions_raise_grievance_and_an_expected_force_mobilises_a_rebel_group
     react(0, 0.0, 1.0, region, w, p)
     assert w[0]["grievance"] == BY_NAME["sanction_grievance"].default
     w[0]["status"][INSTRUMENT_NAMES.index("chapter7_force")] = Status.PENDING
-    w[0]["busy"] = 1
+    w[0]["underway"] = 1 << INSTRUMENT_NAMES.index("chapter7_force")
     react(0, 0.0, 0.0, region, w, p)
     assert w[0]["grievance"] == BY_NAME["moral_hazard_tension"].default
     region, w, p = _setup(armed=False)  # a state perpetrator and no armed conflict: nobody to mobilise
     w[0]["status"][INSTRUMENT_NAMES.index("chapter7_force")] = Status.ACTIVE
-    w[0]["busy"] = 1
+    w[0]["underway"] = 1 << INSTRUMENT_NAMES.index("chapter7_force")
     react(0, 0.0, 0.0, region, w, p)
     assert w[0]["grievance"] == 0.0
 
@@ -57,7 +57,7 @@ def test_off_values_leave_tension_and_consent_unchanged() -> None:
     region, w, _ = _setup(armed=True)
     p = sim.load_scenario("fragile_region").with_params(**first_version()).parameter_vector()
     w[0]["status"][INSTRUMENT_NAMES.index("chapter7_force")] = Status.PENDING
-    w[0]["busy"] = 1
+    w[0]["underway"] = 1 << INSTRUMENT_NAMES.index("chapter7_force")
     react(0, 0.8, 1.0, region, w, p)
     assert w[0]["grievance"] == 0.0 and w[0]["resentment"] > 0.0
     assert consent_factor(0, w, p) == 1.0

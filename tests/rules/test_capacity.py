@@ -23,7 +23,7 @@ def _deploy(scenario: sim.Scenario) -> tuple[np.ndarray, ...]:
     for i in range(w.shape[0]):
         w[i]["status"][k] = Status.ACTIVE
         w[i]["scale"][k] = 1.0
-        w[i]["busy"] = 1
+        w[i]["underway"] = 1 << k
     return inputs, w
 
 

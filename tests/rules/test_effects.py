@@ -61,6 +61,6 @@ def test_active_instruments_has_one_bit_per_active_instrument() -> None:
     w = new_world(1)
     statuses = [Status.ACTIVE, Status.IDLE, Status.PENDING, Status.ACTIVE, Status.BLOCKED, Status.ASSEMBLY_PENDING]
     w[0]["status"][:] = [statuses[k % len(statuses)] for k in range(N_INSTRUMENTS - 1)] + [Status.ACTIVE]
-    w[0]["busy"] = int((w[0]["status"] != Status.IDLE).sum())
+    w[0]["underway"] = sum(1 << int(k) for k in np.flatnonzero(w[0]["status"] != Status.IDLE))
     mask = int(active_instruments(0, w))
     assert [k for k in range(N_INSTRUMENTS) if mask >> k & 1] == list(np.flatnonzero(w[0]["status"] == Status.ACTIVE))
