@@ -42,6 +42,12 @@ class Posterior:
         cumulative = np.cumsum(self.weights / self.weights.sum())
         return np.minimum(np.searchsorted(cumulative, u, side="right"), len(self.weights) - 1).astype(np.int64)
 
+    def without(self, keys: set[str]) -> Posterior:
+        """The same particles and weights (so the same draws) without the parameters ``keys``: a run
+        over it keeps its scenario's values of them."""
+        keep = [j for j, key in enumerate(self.keys) if key not in keys]
+        return Posterior(tuple(self.keys[j] for j in keep), self.values[:, keep], self.weights, self.source)
+
     def scenario(self, scenario: Scenario, strategy: Strategy, k: int) -> Scenario:
         """``scenario`` with particle ``k``'s parameter values set (checked as in a file)."""
         from sim.schema.registry import lookup

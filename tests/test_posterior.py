@@ -44,3 +44,10 @@ def test_strategies_see_the_same_particles() -> None:
     a = sim.simulate("fragile_region", "no_response", 30, seed=4, posterior=THREE)
     b = sim.simulate("fragile_region", "early_prevention", 30, seed=4, posterior=THREE)
     assert (a["particle"] == b["particle"]).all() and a["particle"].nunique() > 1
+
+
+def test_a_posterior_without_a_parameter_draws_the_same_particles_and_keeps_the_scenarios_value() -> None:
+    scenario, strategy = sim.load_scenario("fragile_region"), sim.load_strategy("no_response")
+    kept = THREE.without({"scenario.model.onset_hazard"}).scenario(scenario.with_params(onset_hazard=0.03), strategy, 2)
+    assert kept.params["onset_hazard"] == 0.03 and kept.params["kill_rate"] == 0.0008
+    assert (THREE.without({"scenario.model.onset_hazard"}).draws(1, 0, 50) == THREE.draws(1, 0, 50)).all()

@@ -92,8 +92,17 @@ def add_execution(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", default=None, help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
 
 
+def add_posterior(parser: argparse.ArgumentParser, what: str, then: str) -> None:
+    """Add ``--posterior DIR``: run ``what`` over the posterior of the ``r2p fit`` in folder ``DIR``
+    (:mod:`sim.experiments.posterior_folder`); ``then``: what the command adds to its output."""
+    parser.add_argument("--posterior", type=Path, default=None, metavar="DIR",
+                        help=f"run {what} over the posterior of 'r2p fit' in DIR; {then}")  # fmt: skip
+
+
 def command_line(args: argparse.Namespace) -> str:
     """The command that reproduces a report, as written into it."""
+    posterior = getattr(args, "posterior", None)
     return " ".join([f"r2p {args.command}", *([args.file] if args.file != args.kind else []),
                      *(["--reps", str(args.reps)] if args.reps else []),
+                     *(["--posterior", str(posterior)] if posterior is not None else []),
                      *(["--write-docs"] if args.out == DOCS else [])])  # fmt: skip

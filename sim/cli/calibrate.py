@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from sim.cli.arguments import add_report_command, command_line
+from sim.cli.arguments import add_posterior, add_report_command, command_line
 from sim.cli.validate import results_folder
 from sim.limits import MIN_CALIBRATION_REPS
 
@@ -16,15 +15,14 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``calibrate`` subcommand to the ``r2p`` subparsers."""
     text = "historical episodes under what was done, beside the record"
     parser = add_report_command(commands, "calibrate", "calibration", text, MIN_CALIBRATION_REPS)
-    parser.add_argument("--posterior", type=Path, default=None, metavar="DIR",
-                        help="run every arm over the posterior of 'r2p fit' in DIR")  # fmt: skip
+    add_posterior(parser, "every arm", "adds the share of each episode's variance from the parameters")
     parser.set_defaults(handler=run, resumable=True)
     return parser
 
 
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p calibrate``: print the fit per episode and write the report (raises InputError)."""
-    from sim.experiments.calibration import calibrate, fit_label, load_calibration, report
+    from sim.experiments.calibration import calibrate, fit_label, load_calibration, report, split
     from sim.experiments.statistics import format_number
     from sim.experiments.store import write_atomically
 
@@ -40,7 +38,7 @@ def run(args: argparse.Namespace) -> None:
         row = table.iloc[0]
         print(f"{episode.scenario.name:<14} {episode.state:<24} record {n(episode.deaths[0])}-{n(episode.deaths[1])}"
               f"  simulated median {n(row['median'])} (90 %: {n(row['q05'])}-{n(row['q95'])})"
-              f"  {fit_label(row, episode.deaths)}", flush=True)  # fmt: skip
+              f"  {fit_label(row, episode.deaths)}{split(row)}", flush=True)  # fmt: skip
     out = args.out or folder
     out.mkdir(parents=True, exist_ok=True)
     path = out / "calibration.md"

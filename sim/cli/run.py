@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import textwrap
 import time
 from importlib import metadata
 from pathlib import Path
 
-from sim.cli.arguments import parquet_path, whole
+from sim.cli.arguments import add_posterior, parquet_path, whole
 from sim.config import InputError
 from sim.limits import ENGINES, MAX_REPS, MAX_SEED, MAX_WEEKS
 
@@ -30,10 +31,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     run.add_argument("--weeks", type=whole(1, MAX_WEEKS), default=None, help="horizon (default: the scenario's)")
     run.add_argument("--out", type=parquet_path, default=None, help="write per-replication outcomes here")
     run.add_argument("--overwrite", action="store_true", help="replace the --out file if it exists")
-    run.add_argument("--posterior", type=Path, default=None, metavar="DIR",
-                     help="run over the posterior of 'r2p fit' in DIR: replication r takes the parameters of a "
-                     "particle drawn for it (the same under every strategy); reports the share of each outcome's "
-                     "variance from the parameters")  # fmt: skip
+    add_posterior(
+        run,
+        "the replications",
+        "replication r takes the parameters of a particle drawn for it (the "
+        "same under every strategy); reports the share of each outcome's variance from the parameters",
+    )
     run.add_argument(
         "--by-state",
         action="store_true",
@@ -112,7 +115,8 @@ def main(args: argparse.Namespace) -> None:
             "replications and the share of its variance from the parameters (the rest: the dice)"
         )
         for name, row in uncertainty_table(outcomes).iterrows():
-            print(f"{name:<22} sd {format_number(row['sd']):>12}  parameters {row['parameter_share']:>6.0%}  "
+            share = "-" if math.isnan(row["parameter_share"]) else f"{row['parameter_share']:.0%}"
+            print(f"{name:<22} sd {format_number(row['sd']):>12}  parameters {share:>6}  "
                   f"({int(row['particles'])} particles drawn, n {int(row['n'])})")  # fmt: skip
     if args.by_state:
         columns = tuple(c for c in outcomes.columns if c.startswith(("deaths[", "displaced[")))

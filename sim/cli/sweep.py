@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.arguments import add_execution, whole
+from sim.cli.arguments import add_execution, add_posterior, whole
 from sim.config import InputError
 from sim.limits import MAX_REPS
 
@@ -26,9 +26,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                        help="extend every design point of the run in --out with N more replications")  # fmt: skip
     again.add_argument("--verify", type=Path, default=None, metavar="FOLDER",
                        help="check a results folder (chunks, checksums, tables); exit 0 sound, 2 damaged")  # fmt: skip
-    sweep.add_argument("--posterior", type=Path, default=None, metavar="DIR",
-                       help="run every point over the posterior of 'r2p fit' in DIR (parameter uncertainty; "
-                       "r2p compare then gives the posterior probability that a point saves lives)")  # fmt: skip
+    add_posterior(
+        sweep,
+        "every point",
+        "summary.csv splits each outcome's variance into parameters and dice, "
+        "r2p compare gives the posterior probability that a point saves lives",
+    )
     add_execution(sweep)
     sweep.set_defaults(handler=main, resumable=True)
     return sweep
@@ -42,6 +45,7 @@ def main(args: argparse.Namespace) -> None:
     if args.experiment is None:
         raise InputError("r2p sweep", "experiment", "missing", "a shipped experiment name or an experiment .toml")
     from sim.experiments.design import load_experiment
+    from sim.experiments.findings import parameter_shares
     from sim.experiments.plots import write_report
     from sim.experiments.sweep import sweep
 
@@ -51,6 +55,8 @@ def main(args: argparse.Namespace) -> None:
           add_reps=args.add_reps, overwrite=args.overwrite, notify=print, posterior=args.posterior)  # fmt: skip
     report = write_report(folder, progress=True)
     print(f"results: {folder} (report.md, plots/, summary.csv, chunks/, design.csv, manifest.json)")
+    if args.posterior is not None:
+        print(parameter_shares(folder))
     print(f"report: {report}")
 
 

@@ -1,6 +1,6 @@
-"""``r2p validate [FILE] [--only S10,S11]``: measure the stylised facts S1-S9 and the trade-off checks
-S10-S13 (or some of them) and write ``validation.md`` (into the results folder; ``docs/`` with
-``--write-docs``)."""
+"""``r2p validate [FILE] [--only S10,S11] [--posterior DIR]``: measure the stylised facts S1-S9 and the
+trade-off checks S10-S13 (or some of them), over the posterior of a fit if given, and write
+``validation.md`` (into the results folder; ``docs/`` with ``--write-docs``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from sim.cli.arguments import DOCS, add_report_command, command_line
+from sim.cli.arguments import DOCS, add_posterior, add_report_command, command_line
 from sim.limits import MIN_VALIDATION_REPS
 
 
@@ -19,6 +19,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = add_report_command(commands, "validate", "validation", text, MIN_VALIDATION_REPS)
     parser.add_argument("--only", type=facts_argument, default=(),
                         help="comma-separated facts to measure, e.g. S10,S11,S12 (default: all)")  # fmt: skip
+    add_posterior(parser, "every arm of every fact", "the CIs then cover parameters and dice")
     parser.set_defaults(handler=run, resumable=True)
     return parser
 
@@ -51,6 +52,7 @@ def results_folder(args: argparse.Namespace, digest: str, reps: int) -> Path:
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p validate``: print the table of the facts and write the report (raises InputError)."""
     from sim.config import InputError
+    from sim.experiments.store import read_manifest
     from sim.experiments.validation import format_summary, load_validation, validate, write_report
 
     if args.only and args.out == DOCS:
@@ -60,10 +62,12 @@ def run(args: argparse.Namespace) -> None:
     reps = args.reps or spec.reps
     folder = results_folder(args, spec.digest, reps)
     start = time.perf_counter()
-    findings = validate(spec, reps, folder=folder, workers=args.workers, scheduler=args.scheduler, only=args.only)
+    findings = validate(spec, reps, folder=folder, workers=args.workers, scheduler=args.scheduler, only=args.only,
+                        posterior=args.posterior)  # fmt: skip
     seconds = time.perf_counter() - start
     command = command_line(args) + (f" --only {','.join(args.only)}" if args.only else "")
-    print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}, {seconds:.0f} s\n")
+    over = f", over the posterior {args.posterior} (CIs cover parameters and dice)" if args.posterior else ""
+    print(f"\n{spec.name}: {reps:,} replications per arm, seed {spec.seed}{over}, {seconds:.0f} s\n")
     print(format_summary(findings))
-    path = write_report(spec, findings, args.out or folder, reps, seconds, command)
+    path = write_report(spec, findings, args.out or folder, reps, seconds, command, read_manifest(folder))
     print(f"\nreport: {path}\nruns: {folder}")

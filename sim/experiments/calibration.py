@@ -11,8 +11,9 @@ the counterfactual strategy and no response, all with the same root seed (common
 numbers). Deaths are the focal state's own (from the trajectories), not the region's.
 
 Command line (:mod:`sim.cli.calibrate`):
-``r2p calibrate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS]``;
-the arms run into the resumable results folder ``RUNS``; writes ``DIR/calibration.md`` (``DIR``: ``RUNS``
+``r2p calibrate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS] [--posterior FIT]``;
+the arms run into the resumable results folder ``RUNS`` (over the posterior of the fit in folder
+``FIT``, if given); writes ``DIR/calibration.md`` (``DIR``: ``RUNS``
 unless given; ``docs`` with ``--write-docs``).
 """
 
@@ -30,9 +31,9 @@ import pandas as pd
 from sim.config import InputError
 from sim.experiments.design import DesignPoint, load_file, load_named
 from sim.experiments.measures import histories, paired
-from sim.experiments.posterior_folder import with_posterior
+from sim.experiments.posterior_folder import posterior_record, with_posterior
 from sim.experiments.runner import CHUNK, Measure, evaluate, read_point
-from sim.experiments.statistics import format_number, mean_ci
+from sim.experiments.statistics import format_number, mean_ci, uncertainty_table
 from sim.experiments.store import git_revision
 from sim.parameters import PARAMETERS
 from sim.scenario import Scenario, load_scenario
@@ -143,8 +144,7 @@ def calibrate(
     reps = reps or spec.reps
     points, measures = design(spec)
     points = with_posterior(points, posterior)
-    info = {"source": str(Path(spec.source).resolve()),
-            **({"posterior": str(Path(posterior).resolve())} if posterior is not None else {})}  # fmt: skip
+    info = {"source": str(Path(spec.source).resolve()), **posterior_record(posterior)}
     evaluate(points, reps, spec.seed, folder, identity={"calibration": spec.name, "digest": spec.digest},
              info=info, measure=measures, workers=workers, chunk=chunk,
              scheduler=scheduler, progress=progress, desc=spec.name)  # fmt: skip
@@ -161,7 +161,8 @@ def episode_table(episode: Episode, counterfactual: Strategy, runs: dict[str, pd
     """One row per arm (``runs``: the rows of :func:`focal` per arm label): the focal state's deaths
     (median, 90 % interval, mean with CI), the paired difference from the historical arm, the share
     of runs inside the documented range, the median number displaced, vetoes and the median first
-    response week per pillar."""
+    response week per pillar; over a posterior (a ``particle`` column) also the deaths' ``sd`` and
+    ``parameter_share`` (:func:`sim.experiments.statistics.uncertainty_table`)."""
     rows, historical = [], None
     for label, strategy in arms(episode, counterfactual).items():
         outcomes = runs[label]
@@ -179,6 +180,8 @@ def episode_table(episode: Episode, counterfactual: Strategy, runs: dict[str, pd
             "share_in_record": float(inside), "displaced": float(np.median(outcomes["focal_displaced"])),
             "vetoes": float(outcomes["vetoes"].mean()),
             **{f"pillar{p}_week": _median_week(outcomes[f"first_response_week_pillar{p}"]) for p in (1, 2, 3)},
+            **(uncertainty_table(outcomes, ("focal_deaths",)).iloc[0][["sd", "parameter_share"]].to_dict()
+               if "particle" in outcomes else {}),
         })  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -186,6 +189,14 @@ def episode_table(episode: Episode, counterfactual: Strategy, runs: dict[str, pd
 def _median_week(series: pd.Series) -> float:
     weeks = series.dropna().to_numpy(dtype=np.float64)
     return float(np.median(weeks)) if len(weeks) * 2 >= len(series) else np.nan
+
+
+def split(row: pd.Series) -> str:
+    """Of an arm run over a posterior: the spread of its deaths and the share of their variance from
+    the parameters, as a clause (empty otherwise)."""
+    if "parameter_share" not in row:
+        return ""
+    return f"; sd {format_number(row['sd'])}, {row['parameter_share']:.0%} of the variance from the parameters"
 
 
 def fit_label(row: pd.Series, record: tuple[float, float]) -> str:
@@ -270,7 +281,7 @@ def report(spec: Calibration, tables: list[pd.DataFrame], reps: int, seconds: fl
         lines.append(
             f"| {episode.scenario.name} | {episode.state} | {_n(episode.deaths[0])}-{_n(episode.deaths[1])} | "
             f"{_n(row['median'])} | {_n(row['q05'])}-{_n(row['q95'])} | {row['share_in_record']:.1%} | "
-            f"{fit_label(row, episode.deaths)} |"
+            f"{fit_label(row, episode.deaths)}{split(row)} |"
         )
     for episode, table in zip(spec.episodes, tables, strict=True):
         overrides = ", ".join(f"`{k}` = {v:g}" for k, v in episode.scenario.params.items()) or "none"

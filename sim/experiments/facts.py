@@ -197,7 +197,7 @@ Runs = dict[str, pd.DataFrame]
 def phase_weeks(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
     """A chunk measure: per replication, the phase state 0 starts in, and the weeks until its first
     onset and its first exit from atrocity (-1: none), from the per-week trajectories."""
-    phase = histories(point.scenario, point.strategy, count, seed, 0, ("phase",), first)["phase"]
+    phase = histories(point.scenario, point.strategy, count, seed, 0, ("phase",), first, point.posterior)["phase"]
     return pd.DataFrame({"replication": np.arange(first, first + count, dtype=np.int64),
                          "start_phase": phase[:, 0].astype(np.int64), "first_onset": first_onset(phase),
                          "first_exit": first_exit(phase)})  # fmt: skip

@@ -25,7 +25,7 @@ import pandas as pd
 
 from sim.experiments.compare import PointReader, difference, grid_columns, short_key
 from sim.experiments.statistics import format_estimate, format_number, markdown_table
-from sim.experiments.store import read_design, read_manifest
+from sim.experiments.store import SUMMARY, read_design, read_manifest
 
 OUTCOMES = ("deaths", "displaced", "onset")
 MAX_GROUPS = 4
@@ -67,8 +67,26 @@ def findings(folder: Path) -> list[str]:
     if len(groups) > MAX_GROUPS:
         lines += [f"Findings for the first {MAX_GROUPS} of {len(groups)} settings; all are in `summary.csv`.", ""]
     posterior = manifest.get("posterior")
-    uncertainty = OVER_POSTERIOR.format(posterior=posterior) if posterior else DICE_ONLY
+    uncertainty = (
+        f"{OVER_POSTERIOR.format(posterior=posterior)} {parameter_shares(folder)}".rstrip() if posterior else DICE_ONLY
+    )
     return [*lines, "### What the model leaves out", "", LEAVES_OUT.format(uncertainty=uncertainty), ""]
+
+
+def parameter_shares(folder: Path) -> str:
+    """Of a run over a posterior: a sentence on the share of the variance of deaths that comes from
+    the parameters, lowest and highest over the design points (``summary.csv``; empty if it has no
+    ``parameter_share``, as a folder written before the split has not)."""
+    summary = pd.read_csv(Path(folder) / SUMMARY)
+    if "parameter_share" not in summary:
+        return ""
+    shares = summary.loc[summary["outcome"] == "deaths", "parameter_share"].dropna()
+    low, high = f"{shares.min():.0%}", f"{shares.max():.0%}"
+    span = low if low == high else f"{low} to {high}"
+    return (
+        f"The parameters make {span} of the variance of deaths across the design points, the dice the rest "
+        "(`summary.csv`: `sd` and `parameter_share` of every outcome)."
+    )
 
 
 def _scope(design: pd.DataFrame, manifest: dict, read: PointReader) -> str:

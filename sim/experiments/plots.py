@@ -31,7 +31,7 @@ from sim.experiments.compare import grid_columns, short_key
 from sim.experiments.findings import findings
 from sim.experiments.posterior_folder import with_posterior
 from sim.experiments.progress import Progress
-from sim.experiments.statistics import format_estimate, markdown_table
+from sim.experiments.statistics import format_estimate, format_number, markdown_table
 from sim.experiments.store import (
     CHUNKS,
     DESIGN,
@@ -476,8 +476,9 @@ def write_report(folder: Path, reps: int | None = None, progress: bool = False) 
     _, why = reload_experiment(folder)
     design = read_design(folder)
     summary = pd.read_csv(folder / SUMMARY)
+    split = [c for c in ("sd", "parameter_share") if c in summary]  # a run over a posterior
     deaths = design[["point", "label"]].merge(
-        summary[summary["outcome"] == "deaths"][["point", "mean", "ci95_low", "ci95_high", "n"]], on="point"
+        summary[summary["outcome"] == "deaths"][["point", "mean", "ci95_low", "ci95_high", "n", *split]], on="point"
     )
     lines = [
         f"# {manifest.get('experiment', folder.name)}",
@@ -491,15 +492,24 @@ def write_report(folder: Path, reps: int | None = None, progress: bool = False) 
         *findings(folder),
         "## Expected deaths per design point",
         "",
-        "Expected deaths (people, the model's expected values) with their 95 % CI, rounded to its precision.",
+        "Expected deaths (people, the model's expected values) with their 95 % CI, rounded to its precision"
+        + (
+            "; over the posterior, the CI covers parameters and dice, and the last two columns give the spread "
+            "of deaths across replications and the share of its variance from the parameters."
+            if split
+            else "."
+        ),
         "",
     ]
     source = source_points(folder)
     shared = [p for p in deaths["point"] if source[p] != p]
     deaths = deaths[~deaths["point"].isin(shared)]
     rows = [[str(r["point"]), str(r["label"]), format_estimate(r["mean"], r["ci95_low"], r["ci95_high"]),
-             f"{int(r['n']):,}"] for _, r in deaths.head(MAX_ROWS).iterrows()]  # fmt: skip
-    lines += markdown_table(["point", "design point", "expected deaths, people [95 % CI]", "n"], rows, left=(1,))
+             f"{int(r['n']):,}", *([format_number(r["sd"]), f"{r['parameter_share']:.0%}"] if split else [])]
+            for _, r in deaths.head(MAX_ROWS).iterrows()]  # fmt: skip
+    head = ["point", "design point", "expected deaths, people [95 % CI]", "n",
+            *(["sd across replications (people)", "variance from the parameters"] if split else [])]  # fmt: skip
+    lines += markdown_table(head, rows, left=(1,))
     if shared:
         pairs = ", ".join(f"{p} (= {source[p]})" for p in shared)
         lines += ["", f"Not shown: points {pairs}, the same simulation as the point named (the grid setting "

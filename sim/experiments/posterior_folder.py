@@ -4,6 +4,7 @@ design points that run over them (``--posterior DIR``)."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -60,3 +61,12 @@ def with_posterior(points: list[DesignPoint], posterior: Path | str | None) -> l
         return points
     drawn = load_posterior(Path(posterior))
     return [dataclasses.replace(p, posterior=drawn) for p in points]
+
+
+def posterior_record(posterior: Path | str | None) -> dict[str, str]:
+    """What a results folder's manifest records of the posterior its run is over: the fit's folder
+    (resolved) and the SHA-256 of its particles (``posterior.csv``); nothing without one."""
+    if posterior is None:
+        return {}
+    folder = Path(posterior).resolve()
+    return {"posterior": str(folder), "posterior_sha256": hashlib.sha256((folder / POSTERIOR).read_bytes()).hexdigest()}

@@ -88,11 +88,15 @@ def uncertainty_table(outcomes: pd.DataFrame, columns: tuple[str, ...] = MAIN_OU
 
     One-way random-effects ANOVA over the particles drawn: dice variance ``SSW / (N - K)``,
     parameter variance ``(SSB - (K - 1) x dice variance) / (N - sum(n_k^2) / N)``, floored at 0.
+    Both are NaN for an outcome no replication has (a week of an event that never happened).
     """
     rows = []
     for column in columns:
         frame = pd.DataFrame({"y": outcomes[column].astype("Float64"), "k": outcomes["particle"]}).dropna()
         y = frame["y"].to_numpy(dtype=np.float64)
+        if not len(y):
+            rows.append({"outcome": column, "sd": math.nan, "parameter_share": math.nan, "particles": 0, "n": 0})
+            continue
         sizes, means, dice = particle_groups(y, frame["k"].to_numpy())
         n, k = len(y), len(sizes)
         ssb = float(sizes @ (means - y.mean()) ** 2)

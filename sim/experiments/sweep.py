@@ -1,7 +1,8 @@
 """``sweep``: an experiment design run by :func:`sim.experiments.runner.evaluate`, summarised per point.
 
 The results folder resumes after a kill and refuses another run (see :mod:`sim.experiments.runner`);
-``summary.csv`` holds, per design point and main outcome, the mean, its 95 % CI, quantiles and n.
+``summary.csv`` holds, per design point and main outcome, the mean, its 95 % CI, quantiles and n;
+over a posterior also the standard deviation and the share of its variance from the parameters.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from sim.config import InputError
 from sim.experiments.design import DesignPoint, Experiment
-from sim.experiments.posterior_folder import with_posterior
+from sim.experiments.posterior_folder import posterior_record, with_posterior
 from sim.experiments.runner import CHUNK, evaluate, read_column, read_outcomes
-from sim.experiments.statistics import MAIN_OUTCOMES, summary_row
-from sim.experiments.store import SUMMARY, read_manifest, record_file, write_table
+from sim.experiments.statistics import MAIN_OUTCOMES, summary_row, uncertainty_table
+from sim.experiments.store import SUMMARY, chunk_files, read_manifest, record_file, write_table
 
 QUANTILES = (0.05, 0.5, 0.95)
 __all__ = ["QUANTILES", "read_outcomes", "summarise_point", "sweep"]
@@ -80,7 +82,7 @@ def sweep(
     evaluate(points, reps, experiment.seed, folder, identity={"experiment": experiment.name,
              "digest": experiment.digest}, info={"source": str(source), "command": command,
              "horizon_weeks": {p.scenario.name: experiment.weeks or p.scenario.weeks for p in points},
-             **({"posterior": str(Path(posterior).resolve())} if posterior is not None else {})},
+             **posterior_record(posterior)},
              weeks=experiment.weeks, workers=workers, chunk=chunk, scheduler=scheduler, progress=bool(progress),
              desc=experiment.name, finished=summarise, add_reps=add_reps, overwrite=overwrite,
              notify=notify)  # fmt: skip
@@ -100,7 +102,8 @@ def _reps_in(folder: Path, experiment: Experiment) -> int:
 
 
 def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]:
-    """Rows of ``summary.csv`` for one design point: per outcome, mean, 95 % CI, quantiles and n.
+    """Rows of ``summary.csv`` for one design point: per outcome, mean, 95 % CI, quantiles and n;
+    over a posterior also ``sd`` and ``parameter_share`` (:func:`split_uncertainty`).
 
     Reads one outcome column at a time, so memory grows with the replications of a single point
     and column (8 bytes each), not with the whole experiment.
@@ -112,5 +115,16 @@ def summarise_point(folder: Path, point: DesignPoint) -> list[dict[str, object]]
         quantiles = np.quantile(values, QUANTILES, overwrite_input=True) if len(values) else [np.nan] * len(QUANTILES)
         for q, value in zip(QUANTILES, quantiles, strict=True):
             row[f"q{round(q * 100):02d}"] = float(value)
+        if point.posterior is not None:
+            row.update(split_uncertainty(folder, point.index, column))
         rows.append(row)
     return rows
+
+
+def split_uncertainty(folder: Path, point: int, column: str) -> dict[str, float]:
+    """The standard deviation of ``column`` across the replications of ``point`` in a run over a
+    posterior and the share of its variance from the parameters, the rest being the dice
+    (:func:`sim.experiments.statistics.uncertainty_table` on the stored ``particle`` column)."""
+    frame = pq.read_table(chunk_files(folder, point), columns=[column, "particle"]).to_pandas()
+    split = uncertainty_table(frame, (column,)).iloc[0]
+    return {"sd": float(split["sd"]), "parameter_share": float(split["parameter_share"])}

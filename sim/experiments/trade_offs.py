@@ -64,7 +64,8 @@ POOLS = ("peacekeeping_pool", "mediation_pool")
 
 def by_state(point: DesignPoint, first: int, count: int, seed: int, weeks: int | None) -> pd.DataFrame:
     """A chunk measure: the outcomes with the per-state columns (``deaths[NAME]`` and so on)."""
-    return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks, by_state=True)
+    return simulate(point.scenario, point.strategy, count, seed, first=first, weeks=weeks, by_state=True,
+                    posterior=point.posterior)  # fmt: skip
 
 
 # --- reading the file ------------------------------------------------------------------------

@@ -8,10 +8,10 @@ scenario's ``[[states]]``: the typical-risk state of S5, S7, S8 and S9) and one 
 :mod:`sim.experiments.trade_offs` (S10-S13) define. Each fact table may have
 a ``comment``: notes written after a run, printed under the fact in the report.
 
-Command line (:mod:`sim.cli.validate`): ``r2p validate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS]``;
-the arms run into the resumable results folder ``RUNS``; writes ``DIR/validation.md`` (``DIR``: ``RUNS``
-unless given; ``docs`` with ``--write-docs``), and plots and
-``summary.csv`` in ``DIR/validation/``.
+Command line (:mod:`sim.cli.validate`): ``r2p validate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS]
+[--posterior FIT]``; the arms run into the resumable results folder ``RUNS`` (over the posterior of the
+fit in folder ``FIT``, if given); writes ``DIR/validation.md`` (``DIR``: ``RUNS`` unless given; ``docs``
+with ``--write-docs``), and plots and ``summary.csv`` in ``DIR/validation/``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import math
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +30,13 @@ import pandas as pd
 
 from sim.experiments import facts, trade_offs
 from sim.experiments.design import DesignPoint, load_file
-from sim.experiments.facts import Finding
+from sim.experiments.facts import Arm, Finding
+from sim.experiments.findings import OVER_POSTERIOR
+from sim.experiments.posterior_folder import MODEL_KEY, POSTERIOR, load_posterior, posterior_record
 from sim.experiments.runner import CHUNK, evaluate, read_point
 from sim.experiments.statistics import format_number
 from sim.experiments.store import git_revision, write_atomically, write_table
+from sim.posterior import Posterior
 from sim.scenario import StateSpec, state_spec
 from sim.schema import rules
 from sim.schema.validation import ValidationFile
@@ -94,6 +98,7 @@ def validate(
     scheduler: str | None = None,
     chunk: int = CHUNK,
     only: tuple[str, ...] = (),
+    posterior: Path | None = None,
 ) -> list[Finding]:
     """Measure every fact (or those in ``only``) with ``reps`` replications per arm (default: the file's).
 
@@ -101,16 +106,24 @@ def validate(
     :func:`sim.experiments.runner.evaluate` into the results folder ``folder`` (resumed if it
     holds this run). Each fact is measured from its arms' rows as soon as they are all on disk,
     on a thread of its own while the kernel simulates the next facts' arms (the :data:`SLOW` ones first).
+
+    Over the posterior of the fit in folder ``posterior`` (if given), replication *r* of every arm
+    takes the parameters of the same particle, but for a parameter a fact varies between its arms
+    (:func:`held`): each arm keeps its own value of that one. The manifest records the posterior.
     """
     reps = reps or spec.reps
     chosen = [fact for fact in FACTS if not only or fact in only]
     order = [*(fact for fact in SLOW if fact in chosen), *(fact for fact in chosen if fact not in SLOW)]
     arms = {fact: ARMS[fact](spec.facts[fact]) for fact in order}
+    drawn = load_posterior(Path(posterior)) if posterior is not None else None
+    kept = {fact: held(by_label.values(), drawn) for fact, by_label in arms.items()}
+    varied = {fact: keys for fact, keys in kept.items() if keys}
     points, measures, owner = [], [], []
     for fact, by_label in arms.items():
+        over = drawn.without(set(kept[fact])) if drawn is not None else None
         for label, arm in by_label.items():
             settings = (("validation.fact", fact), ("validation.arm", label))
-            points.append(DesignPoint(len(points), arm.scenario, arm.strategy, settings))
+            points.append(DesignPoint(len(points), arm.scenario, arm.strategy, settings, over))
             measures.append(arm.measure)
             owner.append(fact)
     waiting = Counter(owner)
@@ -130,10 +143,21 @@ def validate(
                 pending[fact] = analyst.submit(measure, fact)
 
         identity = {"validation": spec.name, "digest": spec.digest, **({"facts": chosen} if only else {})}
-        evaluate(points, reps, spec.seed, folder, identity=identity,
-                 info={"source": str(Path(spec.source).resolve())}, measure=measures, workers=workers,
+        info = {"source": str(Path(spec.source).resolve()), **posterior_record(posterior),
+                **({"posterior_held": varied} if varied else {})}  # fmt: skip
+        evaluate(points, reps, spec.seed, folder, identity=identity, info=info, measure=measures, workers=workers,
                  chunk=chunk, scheduler=scheduler, progress=progress, desc=spec.name, finished=finished)  # fmt: skip
         return [pending[fact].result() for fact in chosen]
+
+
+def held(arms: Iterable[Arm], posterior: Posterior | None) -> list[str]:
+    """The posterior's parameters that a fact's ``arms`` set to different values (S4's warning noise
+    and selectivity, S13's capacity pools): each arm keeps its own value of them, or the fact would
+    compare nothing."""
+    if posterior is None:
+        return []
+    params = [arm.scenario.params for arm in arms]
+    return [key for key in posterior.keys if len({p.get(key.removeprefix(MODEL_KEY)) for p in params}) > 1]
 
 
 def summary(findings: list[Finding]) -> pd.DataFrame:
@@ -289,23 +313,33 @@ def base_rate_markdown(finding: Finding) -> str:
 
 
 def report(spec: Validation, findings: list[Finding], reps: int, seconds: float, command: str,
-           plots: dict[str, list[str]], plot_dir: str) -> str:  # fmt: skip
-    """The Markdown text of the validation report."""
+           plots: dict[str, list[str]], plot_dir: str, runs: dict | None = None) -> str:  # fmt: skip
+    """The Markdown text of the validation report (``runs``: the manifest of its results folder,
+    which says whether the arms ran over a posterior)."""
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    posterior = (runs or {}).get("posterior")
+    over = (
+        f"over the posterior `{posterior}` (`{POSTERIOR}` sha256 {runs['posterior_sha256'][:12]}), "
+        if posterior
+        else ""
+    )
     lines = [
         "# Validation: the stylised facts S1-S9 and the trade-off checks S10-S13",
         "",
         f"Generated by `{command}` on {today} in {seconds:.0f} s: {reps:,} replications per simulated arm, "
         f"root seed {spec.seed}, validation file `{Path(spec.source).name}` (sha256 {spec.digest[:12]}), "
-        f"git revision {git_revision() or 'unknown'}. Do not edit by hand; run the command again.",
+        f"{over}git revision {git_revision() or 'unknown'}. Do not edit by hand; run the command again.",
         "",
         "The model is a tool for comparing response strategies, not a forecast (see `docs/ODD.md`). Deaths and "
         "onsets here are model quantities. Each fact is measured by a small experiment fixed in the validation "
         "file; the criterion for 'holds' is stated before the run, and a fact that does not hold is reported as "
         "such. Comparisons are paired: every arm of an experiment uses the same root seed, so replication *r* "
-        "meets the same shocks in each (common random numbers). CIs are 95 %; `n` is the number of "
-        "replications (or, for rates and tails, of events) an estimate rests on.",
+        "meets the same shocks in each (common random numbers)"
+        + (" and the same parameters" if posterior else "")
+        + ". CIs are 95 %; `n` is the number of replications (or, for rates and tails, of events) an estimate "
+        "rests on.",
         "",
+        *(_over_posterior(posterior, runs.get("posterior_held", {})) if posterior else []),
         "| fact | claim (DESIGN.md s3; S10-S13: issue 10) | measured effect | 95 % CI | n | verdict |",
         "|---|---|---|---|---|---|",
     ]
@@ -317,22 +351,36 @@ def report(spec: Validation, findings: list[Finding], reps: int, seconds: float,
                   f"*Criterion*: {f.criterion}.", "", f"*Result*: **{f.verdict}**; {f.note}.", "",
                   parts_markdown(f.parts), ""]  # fmt: skip
         if f.fact == "S7":
-            lines += ["Base rates beside the Early Warning Project (DESIGN.md section 3):", "",
-                      base_rate_markdown(f), ""]  # fmt: skip
+            note = " (the odds ratios in the model are the defaults; this run drew those the fit covers)"
+            lines += [f"Base rates beside the Early Warning Project (DESIGN.md section 3){note if posterior else ''}:",
+                      "", base_rate_markdown(f), ""]  # fmt: skip
         if spec.comments[f.fact]:
             lines += [f"*Notes*: {spec.comments[f.fact].strip()}", ""]
         lines += [f"![{f.fact}]({plot_dir}/{name})" for name in plots.get(f.fact, [])]
     return "\n".join(lines) + "\n"
 
 
+def _over_posterior(posterior: str, kept: dict[str, list[str]]) -> list[str]:
+    """The report's paragraph on a run over a posterior: what its CIs cover, and the parameters
+    facts held at their arms' values (:func:`held`)."""
+    text = f"This run is over a posterior: {OVER_POSTERIOR.format(posterior=posterior)}"
+    for fact, keys in kept.items():
+        names = ", ".join(f"`{key.removeprefix(MODEL_KEY)}`" for key in keys)
+        text += (
+            f" {fact} varies {names} between its arms, so each arm keeps its own value of "
+            f"{'them' if len(keys) > 1 else 'it'}; the other parameters are drawn."
+        )
+    return [text, ""]
+
+
 def write_report(spec: Validation, findings: list[Finding], out: Path, reps: int, seconds: float,
-                 command: str) -> Path:  # fmt: skip
+                 command: str, runs: dict | None = None) -> Path:  # fmt: skip
     """Write ``out/validation.md``, and the plots and ``summary.csv`` (one row per fact) in
-    ``out/validation/``; return the report's path."""
+    ``out/validation/``; return the report's path (``runs``: the manifest of the results folder)."""
     out.mkdir(parents=True, exist_ok=True)
     plots = plot(findings, out / "validation")
     write_table(summary(findings), out / "validation" / "summary.csv")
     path = out / "validation.md"
-    text = report(spec, findings, reps, seconds, command, plots, "validation")
+    text = report(spec, findings, reps, seconds, command, plots, "validation", runs)
     write_atomically(path, lambda tmp: tmp.write_text(text))
     return path

@@ -14,73 +14,9 @@ from sim.experiments import fit as fitting
 from sim.experiments.fit import GENERATIONS, fit, load_fit, simulated
 from sim.experiments.posterior_folder import POSTERIOR, load_posterior
 
-SMALL = """
-[fit]
-name = "small"
-seed = 7
-population = 10
-generations = 2
-min_epsilon = 0.0
 
-[typical_state]
-name = "Typical"
-population = 10_000_000
-vulnerable_share = 0.15
-capacity = 0.5
-tension = 0.22
-leadership = "divided"
-crime = "crimes_against_humanity"
-
-[[parameters]]
-key = "scenario.model.onset_hazard"
-low = 0.004
-high = 0.016
-scale = "log"
-source = "assumption"
-
-[[parameters]]
-key = "scenario.model.kill_rate"
-low = 0.0001
-high = 0.0004
-source = "assumption"
-
-[[targets]]
-kind = "onset_rate"
-value = 0.0135
-tolerance = 0.004
-weeks = 104
-reps = 30
-source = "EWP"
-
-[[targets]]
-kind = "rate_ratio"
-factor = "armed_conflict"
-value = 3.2
-tolerance = 1.0
-weeks = 104
-reps = 30
-source = "EWP"
-
-[[targets]]
-kind = "episode_toll"
-episode = "bosnia_1995"
-tolerance = 0.5
-reps = 10
-source = "calibration file"
-"""
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The small fit file and a finished fit of it."""
-    folder = tmp_path_factory.mktemp("fit")
-    path = folder / "small.toml"
-    path.write_text(SMALL)
-    return path, fit(load_fit(path), folder / "out", progress=False)
-
-
-def test_a_fit_writes_its_generations_and_posterior(small: tuple[Path, Path]) -> None:
-    _, out = small
+def test_a_fit_writes_its_generations_and_posterior(small_fit: tuple[Path, Path]) -> None:
+    _, out = small_fit
     generations = pd.read_csv(out / GENERATIONS)
     assert list(generations["t"]) == [0, 1] and (generations["epsilon"].diff().dropna() < 0).all()
     assert (generations["acceptance"] > 0).all() and (generations["ess"] <= 10 + 1e-9).all()
@@ -91,18 +27,18 @@ def test_a_fit_writes_its_generations_and_posterior(small: tuple[Path, Path]) ->
 
 
 def test_the_same_seed_gives_the_same_posterior_whatever_the_batch(
-    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_fit: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, out = small
+    path, out = small_fit
     monkeypatch.setattr(fitting, "BATCH", 3)
     again = fit(load_fit(path), tmp_path / "again", progress=False)
     pd.testing.assert_frame_equal(pd.read_csv(again / POSTERIOR), pd.read_csv(out / POSTERIOR))
 
 
 def test_a_crash_after_a_generation_resumes_to_the_same_posterior(
-    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_fit: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, out = small
+    path, out = small_fit
     real = fitting._write_generations
 
     def crash(folder: Path, history: object) -> dict:
@@ -118,8 +54,8 @@ def test_a_crash_after_a_generation_resumes_to_the_same_posterior(
                                   pd.read_csv(out / GENERATIONS).drop(columns="evaluations"))  # fmt: skip
 
 
-def test_rate_ratios_stay_finite_without_onsets(small: tuple[Path, Path]) -> None:
-    spec = load_fit(small[0])
+def test_rate_ratios_stay_finite_without_onsets(small_fit: tuple[Path, Path]) -> None:
+    spec = load_fit(small_fit[0])
     values = simulated(spec, {"scenario.model.onset_hazard": 0.004, "scenario.model.kill_rate": 0.0001}, 1)
     assert set(values) == {"onset_rate", "rate_ratio[armed_conflict]", "episode_toll[bosnia_1995]"}
     assert all(v == v and abs(v) != float("inf") for v in values.values())
@@ -135,10 +71,13 @@ def test_rate_ratios_stay_finite_without_onsets(small: tuple[Path, Path]) -> Non
         ("tolerance = 1.0", "tolerance = 0", "targets[1].tolerance"),
     ],
 )  # fmt: skip
-def test_a_bad_fit_file_is_one_line(tmp_path: Path, old: str, new: str, field: str) -> None:
-    assert old in SMALL
+def test_a_bad_fit_file_is_one_line(
+    small_fit: tuple[Path, Path], tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    text = small_fit[0].read_text()
+    assert old in text
     path = tmp_path / "bad.toml"
-    path.write_text(SMALL.replace(old, new, 1))
+    path.write_text(text.replace(old, new, 1))
     with pytest.raises(InputError) as error:
         load_fit(path)
     assert "\n" not in str(error.value) and "bad.toml" in str(error.value) and field in str(error.value)
@@ -153,8 +92,8 @@ def test_the_shipped_fit_file_loads_and_holds_out_the_episodes_it_does_not_fit()
     assert all(name in text for name in held_out), "the file names the episodes it holds out"
 
 
-def test_r2p_fit_writes_a_report_with_checks(small: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    path, out = small
+def test_r2p_fit_writes_a_report_with_checks(small_fit: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, out = small_fit
     assert main(["fit", str(path), "--out", str(out), "--draws", "4"]) == 0  # resumes the finished fit, then checks
     report = (out / "report.md").read_text()
     assert "already complete" in capsys.readouterr().err
@@ -171,9 +110,9 @@ def test_r2p_fit_writes_a_report_with_checks(small: tuple[Path, Path], capsys: p
 
 
 def test_r2p_run_over_a_posterior_reports_the_parameters_share(
-    small: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+    small_fit: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    _, out = small
+    _, out = small_fit
     table = tmp_path / "t.parquet"
     assert main(["run", "kenya_2008", "--strategy", "historical/kenya_2008", "--reps", "300", "--posterior", str(out),
                  "--out", str(table)]) == 0  # fmt: skip
@@ -189,14 +128,14 @@ def test_a_folder_without_a_finished_fit_is_refused_in_one_line(tmp_path: Path) 
 
 
 def test_a_sweep_over_a_posterior_is_paired_and_compare_gives_the_probability_of_fewer_deaths(
-    small: tuple[Path, Path], tmp_path: Path
+    small_fit: tuple[Path, Path], tmp_path: Path
 ) -> None:
     from sim.experiments.compare import compare, format_comparison
     from sim.experiments.design import load_experiment
     from sim.experiments.runner import read_outcomes
     from sim.experiments.sweep import sweep
 
-    _, out = small
+    _, out = small_fit
     path = tmp_path / "tiny.toml"
     path.write_text('[experiment]\nname = "tiny"\nseed = 1\nreps = 80\nweeks = 52\nscenarios = ["fragile_region"]\n'
                     'strategies = ["no_response", "early_prevention"]\n')  # fmt: skip
@@ -243,11 +182,11 @@ def test_crps_and_log_score_match_their_closed_forms_for_a_normal_forecast() -> 
 
 
 def test_calibrate_over_a_posterior_runs_into_its_own_folder(
-    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    small_fit: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
 
-    _, out = small
+    _, out = small_fit
     monkeypatch.chdir(tmp_path)
     assert main(["calibrate", "--reps", "10", "--posterior", str(out)]) == 0
     (runs,) = (tmp_path / "results").iterdir()

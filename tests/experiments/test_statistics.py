@@ -51,3 +51,11 @@ def test_uncertainty_table_splits_variance_between_parameters_and_dice() -> None
     assert split.loc["onset", "parameter_share"] == 0 and split.loc["onset", "particles"] == 400
     noise_only = table.assign(deaths=rng.normal(0, 4.0, 40_000))
     assert uncertainty_table(noise_only, ("deaths",)).loc["deaths", "parameter_share"] < 0.01
+
+
+def test_uncertainty_table_of_an_event_that_never_happened_is_missing_not_an_error() -> None:
+    from sim.experiments.statistics import uncertainty_table
+
+    table = pd.DataFrame({"particle": [0, 1, 1], "first_response_week": pd.array([None] * 3, dtype="Int64")})
+    row = uncertainty_table(table, ("first_response_week",)).loc["first_response_week"]
+    assert np.isnan(row["sd"]) and np.isnan(row["parameter_share"]) and row["n"] == 0

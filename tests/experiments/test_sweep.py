@@ -194,3 +194,27 @@ def test_a_chunk_copied_under_another_name_is_not_counted(tmp_path: Path) -> Non
     (folder / "chunks" / "copy.parquet").write_bytes(chunk.read_bytes())
     assert len(read_outcomes(folder)) == 4 * 30
     assert any("not in the index" in line for line in verify(folder))
+
+
+def test_a_sweep_over_a_posterior_splits_each_outcomes_uncertainty_and_one_without_has_no_split(
+    small_fit: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from sim.experiments.findings import findings
+    from sim.experiments.statistics import uncertainty_table
+
+    _, out = small_fit
+    experiment = _experiment(tmp_path, reps=60)
+    over = sweep(experiment, tmp_path / "over", chunk=25, progress=None, posterior=out)
+    summary = pd.read_csv(over / "summary.csv")
+    present = summary[summary["n"] > 0]
+    assert present["parameter_share"].between(0, 1).all() and (present["sd"] >= 0).all()
+    assert summary.loc[summary["n"] == 0, ["sd", "parameter_share"]].isna().all().all(), "no value, no split"
+    deaths = summary[summary["outcome"] == "deaths"].set_index("point")
+    table = read_outcomes(over, 1)
+    assert deaths.loc[1, "parameter_share"] == pytest.approx(uncertainty_table(table).loc["deaths", "parameter_share"])
+    assert table["particle"].dtype == "int64" and table["particle"].nunique() > 1
+    assert any("of the variance of deaths across the design points" in line for line in findings(over))
+    plain = sweep(experiment, tmp_path / "plain", chunk=25, progress=None)
+    columns = pd.read_csv(plain / "summary.csv").columns
+    assert "sd" not in columns and "parameter_share" not in columns
+    assert "nan" not in (over / "summary.csv").read_text().lower()

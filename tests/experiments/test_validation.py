@@ -257,3 +257,67 @@ def test_validation_writes_a_manifest_in_its_results_folder(validated: tuple[Pat
     spec = load_validation("validation")
     assert manifest["digest"] == spec.digest and manifest["reps"] == REPS and manifest["finished"]
     assert manifest["points"] == len(pd.read_csv(out / "runs" / "design.csv"))
+
+
+def test_validate_over_a_posterior_runs_every_fact_over_its_particles(
+    small_fit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+
+    from sim.experiments.posterior_folder import load_posterior
+    from sim.experiments.runner import read_outcomes, read_point
+    from sim.experiments.validation import ARMS, validate
+
+    _, out = small_fit
+    only = ("S5", "S13")  # S5's arms measure trajectories (histories), S13's per-state outcomes
+    over = tmp_path / "over"
+    assert main(["validate", "--only", ",".join(only), "--reps", str(REPS), "--posterior", str(out),
+                 "--results", str(over), "--out", str(tmp_path / "report")]) == 0  # fmt: skip
+    assert "over the posterior" in capsys.readouterr().out
+    manifest = json.loads((over / "manifest.json").read_text())
+    assert manifest["posterior"] == str(out.resolve())
+    assert manifest["posterior_sha256"] == hashlib.sha256((out / "posterior.csv").read_bytes()).hexdigest()
+    report = (tmp_path / "report" / "validation.md").read_text()
+    assert f"--posterior {out}" in report and "This run is over a posterior" in report
+    assert "the 95 % CIs cover the parameters the fit constrains as well as the dice" in report
+
+    spec, posterior = load_validation("validation"), load_posterior(out)
+    design = pd.read_csv(over / "design.csv")
+    point = int(design.loc[design["validation.fact"] == "S13", "point"].iloc[0])
+    rows = read_point(over, point)
+    assert (rows["particle"].to_numpy() == posterior.draws(spec.seed, 0, REPS)).all() and rows["particle"].nunique() > 1
+    arm = next(iter(ARMS["S13"](spec.facts["S13"]).values()))
+    r = rows.iloc[7]
+    alone = sim.simulate(posterior.scenario(arm.scenario, arm.strategy, int(r["particle"])), arm.strategy, 1,
+                         spec.seed, first=7, by_state=True)  # fmt: skip
+    assert alone["deaths"].iloc[0] == r["deaths"], "replication 7 ran with the parameters of its particle"
+
+    again = validate(spec, REPS, progress=False, folder=tmp_path / "again", only=only, posterior=out)
+    plain = validate(spec, REPS, progress=False, folder=tmp_path / "plain", only=only)
+    pd.testing.assert_frame_equal(read_outcomes(tmp_path / "again"), read_outcomes(over))
+    for a, b in zip(again, plain, strict=True):
+        assert (a.effect, a.low, a.high) != (b.effect, b.low, b.high), a.fact
+
+
+def test_validate_over_a_folder_without_a_fit_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = tmp_path / "runs"
+    assert main(["validate", "--only", "S13", "--posterior", str(tmp_path), "--results", str(runs)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "manifest.json" in lines[0] and not runs.exists()
+
+
+def test_a_parameter_a_fact_varies_keeps_each_arms_value_over_a_posterior() -> None:
+    from sim.experiments.validation import ARMS, held
+    from sim.posterior import Posterior
+
+    keys = ("scenario.model.onset_hazard", "scenario.model.warning_noise", "scenario.model.selectivity")
+    posterior = Posterior(keys, np.array([[0.01, 0.2, 0.1], [0.02, 0.3, 0.2]]), np.array([0.5, 0.5]))
+    spec = load_validation("validation")
+    s4 = ARMS["S4"](spec.facts["S4"]).values()
+    assert held(s4, posterior) == ["scenario.model.warning_noise", "scenario.model.selectivity"]
+    assert held(ARMS["S1"](spec.facts["S1"]).values(), posterior) == [] and held(s4, None) == []
+    noisy = next(arm for arm in s4 if arm.scenario.params.get("warning_noise") == spec.facts["S4"]["noise"][1])
+    drawn = posterior.without(set(held(s4, posterior))).scenario(noisy.scenario, noisy.strategy, 1)
+    assert drawn.params["warning_noise"] == spec.facts["S4"]["noise"][1] and drawn.params["onset_hazard"] == 0.02
