@@ -112,6 +112,16 @@ def propose(
 
 
 @rule
+def lowest_trigger(strategy: np.ndarray) -> float:
+    """Lowest trigger among enabled instruments (2.0 if none is enabled)."""
+    low = 2.0
+    for k in range(N_INSTRUMENTS):
+        if strategy[k, Strat.ENABLED] > 0 and strategy[k, Strat.TRIGGER] < low:
+            low = strategy[k, Strat.TRIGGER]
+    return low
+
+
+@rule
 def propose_portfolio(
     pairs: np.ndarray,
     runs: np.ndarray,
@@ -130,10 +140,13 @@ def propose_portfolio(
     change nothing for it or the idle ones after it; credibility only lowers perceived risk);
     then the run's instruments under way (``World.underway``), as they were before.
     """
+    low = lowest_trigger(strategy)
     for r in range(runs.shape[0]):
         i = runs[r, 0]
         under_way = w[i].underway & np.uint64(runs[r, 3])
         perceived = w[i].perceived
+        if under_way == 0 and perceived < low:
+            continue  # the common case, decided without reading the run's pairs
         for row in range(runs[r, 1], runs[r, 2]):
             k = pairs[row, 1]
             if w[i].status[k] == Status.IDLE:
