@@ -22,9 +22,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> None:
     """Run ``r2p calibrate``: print the fit per episode and write the report (raises InputError)."""
-    from sim.experiments.calibration import calibrate, fit_label, load_calibration, report, split
+    from sim.experiments.calibration import calibrate, fit_label, load_calibration, split, write_report
     from sim.experiments.statistics import format_number
-    from sim.experiments.store import write_atomically
 
     spec = load_calibration(args.file)
     reps = args.reps or spec.reps
@@ -39,10 +38,6 @@ def run(args: argparse.Namespace) -> None:
         print(f"{episode.scenario.name:<14} {episode.state:<24} record {n(episode.deaths[0])}-{n(episode.deaths[1])}"
               f"  simulated median {n(row['median'])} (90 %: {n(row['q05'])}-{n(row['q95'])})"
               f"  {fit_label(row, episode.deaths)}{split(row)}", flush=True)  # fmt: skip
-    out = args.out or folder
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "calibration.md"
-    text = report(spec, tables, reps, seconds, command_line(args))
-    write_atomically(path, lambda tmp: tmp.write_text(text))
+    path = write_report(spec, tables, args.out or folder, reps, seconds, command_line(args))
     print(f"\n{len(spec.episodes)} episodes, {reps:,} replications per arm, {seconds:.0f} s; report: {path}")
     print(f"runs: {folder}")

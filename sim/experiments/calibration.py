@@ -13,8 +13,8 @@ numbers). Deaths are the focal state's own (from the trajectories), not the regi
 Command line (:mod:`sim.cli.calibrate`):
 ``r2p calibrate [FILE] [--reps N] [--out DIR | --write-docs] [--results RUNS] [--posterior FIT]``;
 the arms run into the resumable results folder ``RUNS`` (over the posterior of the fit in folder
-``FIT``, if given); writes ``DIR/calibration.md`` (``DIR``: ``RUNS``
-unless given; ``docs`` with ``--write-docs``).
+``FIT``, if given); writes ``DIR/calibration.md`` and its plot ``DIR/calibration/episodes.png``
+(``DIR``: ``RUNS`` unless given; ``docs`` with ``--write-docs``).
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ from sim.experiments.design import DesignPoint, load_file, load_named
 from sim.experiments.measures import histories, paired
 from sim.experiments.posterior_folder import posterior_record, with_posterior
 from sim.experiments.runner import CHUNK, Measure, evaluate, read_point
+from sim.experiments.scores import crps, log_score, toll_scale
 from sim.experiments.statistics import format_number, mean_ci, uncertainty_table
-from sim.experiments.store import git_revision
+from sim.experiments.store import git_revision, write_atomically
 from sim.parameters import PARAMETERS
 from sim.scenario import Scenario, load_scenario
 from sim.schema.calibration import CalibrationFile, EpisodeTable
@@ -161,7 +162,8 @@ def episode_table(episode: Episode, counterfactual: Strategy, runs: dict[str, pd
     """One row per arm (``runs``: the rows of :func:`focal` per arm label): the focal state's deaths
     (median, 90 % interval, mean with CI), the paired difference from the historical arm, the share
     of runs inside the documented range, the median number displaced, vetoes and the median first
-    response week per pillar; over a posterior (a ``particle`` column) also the deaths' ``sd`` and
+    response week per pillar, the scores of the deaths against the record (:mod:`sim.experiments.scores`:
+    CRPS and log score, in decades); over a posterior (a ``particle`` column) also the deaths' ``sd`` and
     ``parameter_share`` (:func:`sim.experiments.statistics.uncertainty_table`)."""
     rows, historical = [], None
     for label, strategy in arms(episode, counterfactual).items():
@@ -172,9 +174,12 @@ def episode_table(episode: Episode, counterfactual: Strategy, runs: dict[str, pd
         mean, low, high = mean_ci(deaths)
         diff = paired(deaths, historical)
         inside = np.mean((deaths >= episode.deaths[0]) & (deaths <= episode.deaths[1]))
+        q05, q25, q50, q75, q95 = np.quantile(deaths, [0.05, 0.25, 0.5, 0.75, 0.95])
+        decades, record = np.log10(1.0 + deaths), toll_scale(episode.deaths)
         rows.append({
-            "arm": label, "strategy": strategy.name, "median": float(np.median(deaths)),
-            "q05": float(np.quantile(deaths, 0.05)), "q95": float(np.quantile(deaths, 0.95)),
+            "arm": label, "strategy": strategy.name, "median": float(q50),
+            "q05": float(q05), "q25": float(q25), "q75": float(q75), "q95": float(q95),
+            "crps": crps(decades, record), "log_score": log_score(decades, record),
             "mean": mean, "mean_low": low, "mean_high": high,
             "vs_historical": diff[0], "vs_low": diff[1], "vs_high": diff[2], "n": reps,
             "share_in_record": float(inside), "displaced": float(np.median(outcomes["focal_displaced"])),
@@ -210,13 +215,65 @@ def fit_label(row: pd.Series, record: tuple[float, float]) -> str:
     return "record overlaps the 90 % interval"
 
 
+def coverage(spec: Calibration, tables: list[pd.DataFrame]) -> str:
+    """How many episodes' documented tolls overlap the historical arm's 50 % and 90 % intervals."""
+    rows = [(episode.deaths, table.iloc[0]) for episode, table in zip(spec.episodes, tables, strict=True)]
+    in_50 = sum(low <= r["q75"] and r["q25"] <= high for (low, high), r in rows)
+    in_90 = sum(low <= r["q95"] and r["q05"] <= high for (low, high), r in rows)
+    return (f"The record overlaps the simulated 50 % interval in {in_50} of {len(rows)} episodes and the 90 % "
+            f"interval in {in_90} of {len(rows)}.")  # fmt: skip
+
+
+PLOT = "calibration/episodes.png"
+"""The report's plot, relative to its folder."""
+
+
+def plot(spec: Calibration, tables: list[pd.DataFrame], path: Path) -> Path:
+    """Per episode, the historical arm's simulated focal deaths (5-25-50-75-95 % quantiles, log
+    scale) beside the documented range; written to ``path``."""
+    from matplotlib.ticker import FuncFormatter
+
+    from sim.experiments.plots import new_figure, people_label, save_figure
+
+    fig, (ax,) = new_figure((8.0, 1.4 + 0.6 * len(tables)))
+    for y, (episode, table) in enumerate(zip(spec.episodes, tables, strict=True)):
+        r = table.iloc[0]
+        ax.plot([1.0 + r["q05"], 1.0 + r["q95"]], [y, y], color="#4477aa", lw=1.5)
+        ax.plot([1.0 + r["q25"], 1.0 + r["q75"]], [y, y], color="#4477aa", lw=6, solid_capstyle="butt")
+        ax.plot(1.0 + r["median"], y, "o", color="white", mec="#4477aa", ms=6)
+        low, high = episode.deaths
+        ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 + low, 1.0 + high, color="#ee6677", alpha=0.5, lw=0,
+                         label="documented toll" if y == 0 else None)  # fmt: skip
+        ax.plot([1.0 + low, 1.0 + high], [y, y], "|", color="#ee6677", ms=14)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(people_label))
+    ax.set_yticks(range(len(tables)), [e.scenario.name for e in spec.episodes])
+    ax.invert_yaxis()
+    ax.set_xlabel("focal state's deaths + 1, historical strategy\n(bar: 50 % interval, line: 90 %, dot: median)")
+    ax.legend(loc="upper left", frameon=False)
+    return save_figure(fig, path)
+
+
+def write_report(spec: Calibration, tables: list[pd.DataFrame], out: Path, reps: int, seconds: float,
+                 command: str) -> Path:  # fmt: skip
+    """Write ``out/calibration.md`` and its plot (:data:`PLOT`); return the report's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    plot(spec, tables, out / PLOT)
+    path = out / "calibration.md"
+    text = report(spec, tables, reps, seconds, command)
+    write_atomically(path, lambda tmp: tmp.write_text(text))
+    return path
+
+
 def _n(x: float) -> str:
     return format_number(x)
 
 
 PROCEDURE = """## Calibration procedure
 
-Nothing in this model is fitted by an optimiser. Parameters are of three kinds:
+The defaults of the model are not fitted by an optimiser; a run of this report at the defaults
+shows them, a run over a posterior (`--posterior`, named in the header) shows the fit's. The
+defaults are of three kinds:
 
 1. **Set from the literature** (the `source` column of `docs/ODD.md` section 8 names a study):
    the risk-factor odds ratios (Early Warning Project), the end hazard of an episode (PITF median
@@ -236,9 +293,17 @@ initial conditions (tension, phase, severity), chosen by their authors so that t
 toll is of the right order of magnitude; they are listed per episode below and are not fitted
 values either. The historical strategies (`strategies/historical/`) encode what was done and when,
 by calendar week; they were written from the public record before the runs below and not
-adjusted afterwards. The check below is therefore an out-of-sample comparison of orders of
-magnitude, not a fit: for each episode, the simulated distribution of the focal state's deaths
-under the historical strategy is set beside the documented toll.
+adjusted afterwards. At the defaults, the check below is therefore an out-of-sample comparison
+of orders of magnitude, not a fit: for each episode, the simulated distribution of the focal
+state's deaths under the historical strategy is set beside the documented toll, and scored as a
+forecast of it (CRPS and log score on the log10(1 + deaths) scale against the log of the record's
+middle, lower is better; Gneiting and Raftery 2007).
+
+`r2p fit` (`experiments/fit.toml`) estimates some of these parameters by approximate Bayesian
+computation against the reference facts and the tolls of three of the episodes (Rwanda, Bosnia,
+Syria; Kenya and Libya are held out). Its report, [`fit.md`](fit.md), gives the posterior, the
+predictive check of every target and the same scores and interval coverage prior vs posterior;
+over its posterior, the fitted episodes below are in-sample.
 """
 
 
@@ -273,16 +338,17 @@ def report(spec: Calibration, tables: list[pd.DataFrame], reps: int, seconds: fl
         "## Fit: the historical strategy beside the record",
         "",
         "| episode | focal state | documented deaths | simulated median | 90 % interval | runs inside the "
-        "record | where the record lies |",
-        "|---|---|---|---|---|---|---|",
+        "record | where the record lies | CRPS (decades) | log score |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for episode, table in zip(spec.episodes, tables, strict=True):
         row = table.iloc[0]
         lines.append(
             f"| {episode.scenario.name} | {episode.state} | {_n(episode.deaths[0])}-{_n(episode.deaths[1])} | "
             f"{_n(row['median'])} | {_n(row['q05'])}-{_n(row['q95'])} | {row['share_in_record']:.1%} | "
-            f"{fit_label(row, episode.deaths)}{split(row)} |"
+            f"{fit_label(row, episode.deaths)}{split(row)} | {row['crps']:.3f} | {row['log_score']:.2f} |"
         )
+    lines += ["", coverage(spec, tables), "", f"![episodes]({PLOT})"]
     for episode, table in zip(spec.episodes, tables, strict=True):
         overrides = ", ".join(f"`{k}` = {v:g}" for k, v in episode.scenario.params.items()) or "none"
         lines += [

@@ -29,7 +29,7 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from sim.experiments.facts import base_rate
 from sim.experiments.measures import alone, first_exit, histories
 from sim.experiments.posterior_folder import MODEL_KEY, POSTERIOR
 from sim.experiments.runner import code_digest
+from sim.experiments.scores import toll_scale
 from sim.experiments.sensitivity import check_input
 from sim.experiments.store import (
     CHUNKS,
@@ -174,12 +175,6 @@ def derived_seed(seed: int, purpose: str, k: int = 0) -> int:
     """A root seed for simulation ``k`` of ``purpose`` (e.g. a predictive draw), derived from ``seed``."""
     digest = hashlib.sha256(f"{seed}:{purpose}:{k}".encode()).digest()
     return int.from_bytes(digest[:8], "little") % (MAX_SEED + 1)
-
-
-def toll_scale(deaths: Iterable[float]) -> float:
-    """A toll (or the geometric middle of a documented ``[low, high]`` toll) in decades: ``log10(1 + deaths)``."""
-    values = np.asarray(list(deaths), dtype=float)
-    return float(np.mean(np.log10(1.0 + values)))
 
 
 def parse_fit(data: dict, file: str | Path, text: bytes = b"") -> Fit:

@@ -22,9 +22,9 @@ from sim.experiments.fit import (
     derived_seed,
     simulated,
     toll,
-    toll_scale,
 )
 from sim.experiments.posterior_folder import read_posterior
+from sim.experiments.scores import crps, log_score, toll_scale
 from sim.experiments.store import read_manifest, write_atomically, write_table
 
 EPISODE_REPS = 50
@@ -90,26 +90,6 @@ def episode_check(spec: Fit, draws: pd.DataFrame, episodes: list[tuple[Episode, 
                      "covered": bool(q05 <= high and low <= q95), "in_50": bool(q25 <= high and low <= q75),
                      "crps": crps(scale, record), "log_score": log_score(scale, record)})  # fmt: skip
     return pd.DataFrame(rows)
-
-
-def crps(sample: np.ndarray, observed: float) -> float:
-    """Continuous ranked probability score of the predictive ``sample`` at ``observed`` (lower is
-    better; in the sample's unit): ``E|X - y| - E|X - X'| / 2`` (Gneiting and Raftery 2007)."""
-    x = np.sort(np.asarray(sample, dtype=np.float64))
-    n = len(x)
-    spread = 2.0 * np.sum(x * (2.0 * np.arange(1, n + 1) - n - 1)) / n**2  # E|X - X'| from the order statistics
-    return float(np.mean(np.abs(x - observed)) - spread / 2.0)
-
-
-def log_score(sample: np.ndarray, observed: float, floor: float = 1e-6) -> float:
-    """Negative log predictive density of ``observed`` (lower is better), from a Gaussian kernel
-    density of ``sample``; the density is floored at ``floor`` (a record far outside every draw)."""
-    from scipy.stats import gaussian_kde
-
-    x = np.asarray(sample, dtype=np.float64)
-    if np.ptp(x) == 0:
-        return float(-math.log(floor)) if x[0] != observed else 0.0
-    return float(-math.log(max(float(gaussian_kde(x)(observed)[0]), floor)))
 
 
 def check(spec: Fit, folder: Path, draws: int) -> pd.DataFrame:

@@ -138,7 +138,7 @@ def reload_experiment(folder: Path) -> tuple[object | None, str]:
 # --- drawing --------------------------------------------------------------------------------------
 
 
-def _figure(size: tuple[float, float] = SIZE, panels: int = 1) -> tuple[Figure, list]:
+def new_figure(size: tuple[float, float] = SIZE, panels: int = 1) -> tuple[Figure, list]:
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=size, dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
@@ -146,13 +146,13 @@ def _figure(size: tuple[float, float] = SIZE, panels: int = 1) -> tuple[Figure, 
     return figure, list(axes)
 
 
-def _save(figure: Figure, path: Path) -> Path:
+def save_figure(figure: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=DPI))
     return path
 
 
-def _people(x: float, _position: object = None) -> str:
+def people_label(x: float, _position: object = None) -> str:
     """Tick label of a count of people: 0, 950, 12k, 1.2M."""
     if x >= 1e6:
         return f"{x / 1e6:g}M"
@@ -181,7 +181,7 @@ def timing_curve(folder: Path) -> Path | None:
     table = design.merge(deaths, on="point")
     table["x"] = pd.to_numeric(table[delay], errors="coerce")
     with matplotlib.rc_context(STYLE):
-        figure, (axes,) = _figure()
+        figure, (axes,) = new_figure()
         groups = list(table.groupby(["strategy", *others], sort=False))
         colours = {s: f"C{i % 10}" for i, s in enumerate(dict.fromkeys(table["strategy"]))}
         variants = list(dict.fromkeys(key[1:] for key, _ in groups))  # colour: strategy; style: other values
@@ -196,12 +196,12 @@ def timing_curve(folder: Path) -> Path | None:
         n = int(table["n"].min())
         axes.set_xlabel(f"delay of {short_key(delay).removesuffix('.delay')} after its trigger (weeks)")
         axes.set_ylabel("expected deaths (people)")
-        axes.yaxis.set_major_formatter(_people)
+        axes.yaxis.set_major_formatter(people_label)
         axes.set_ylim(bottom=0)
         axes.set_title(f"{_experiment_name(folder)}: expected deaths vs response delay")
         axes.legend(title=f"mean, shaded: 95 % CI (n={n:,} each)", loc="best")
         axes.grid(alpha=0.3)
-        return _save(figure, folder / PLOTS / "timing_curve.png")
+        return save_figure(figure, folder / PLOTS / "timing_curve.png")
 
 
 class WeekHistogram:
@@ -363,14 +363,14 @@ def fan_charts(folder: Path, reps: int | None = None, progress: bool = False) ->
     top = max(float(f.deaths.quantiles((0.95,)).max()) for f in fans) * 1.05 or 1.0
     state = points[0].scenario.states[focal].name
     title = f"n = {reps:,} replications ({_fixed_note(design)}; seed {seed})\n{note}"
-    return [_save(_fan_figure(fan, state, title, top), folder / PLOTS / f"fan_{_file_name(fan.strategy)}.png")
+    return [save_figure(_fan_figure(fan, state, title, top), folder / PLOTS / f"fan_{_file_name(fan.strategy)}.png")
             for fan in fans]  # fmt: skip
 
 
 def _fan_figure(fan: Fan, state: str, title: str, top_deaths: float) -> Figure:
     """The fan chart of one strategy: (a) focal tension with thresholds, (b) deaths, (c) other states."""
     with matplotlib.rc_context(STYLE):
-        figure, axes = _figure((16, 5.5), panels=3 if fan.others is not None else 2)
+        figure, axes = new_figure((16, 5.5), panels=3 if fan.others is not None else 2)
         tension = fan.tension.quantiles()
         _fan(axes[0], fan.weeks, tension)
         for value, style, text in zip(fan.thresholds, (":", "--"), THRESHOLD_LABELS, strict=True):
@@ -381,7 +381,7 @@ def _fan_figure(fan: Fan, state: str, title: str, top_deaths: float) -> Figure:
         axes[0].legend(loc="upper left", fontsize=9)
         _fan(axes[1], fan.weeks, fan.deaths.quantiles())
         axes[1].set_ylim(0, top_deaths)
-        axes[1].yaxis.set_major_formatter(_people)
+        axes[1].yaxis.set_major_formatter(people_label)
         axes[1].set_ylabel("cumulative deaths, region (people)")
         axes[1].set_title("(b) cumulative deaths, all states")
         if fan.others is not None:
@@ -422,7 +422,7 @@ def death_ccdf(folder: Path) -> Path:
     design = read_design(folder)
     drawn = False
     with matplotlib.rc_context(STYLE):
-        figure, (axes,) = _figure()
+        figure, (axes,) = new_figure()
         for _, row in _base_points(design).iterrows():
             values, _ = read_column(folder, int(row["point"]), "deaths")
             values.sort()
@@ -447,7 +447,7 @@ def death_ccdf(folder: Path) -> Path:
         axes.set_title(f"{_experiment_name(folder)}: distribution of death tolls")
         axes.legend(loc="lower left", title=_fixed_note(design))
         axes.grid(alpha=0.3, which="both")
-        return _save(figure, folder / PLOTS / "death_ccdf.png")
+        return save_figure(figure, folder / PLOTS / "death_ccdf.png")
 
 
 def _ccdf_ranks(n: int, points: int = CCDF_POINTS) -> np.ndarray:

@@ -166,21 +166,6 @@ def test_probability_lower_counts_the_dice_within_particles() -> None:
     assert sure > 0.99 and 0.3 < noise < 0.7
 
 
-def test_crps_and_log_score_match_their_closed_forms_for_a_normal_forecast() -> None:
-    import numpy as np
-    from scipy.stats import norm
-
-    from sim.experiments.fit_report import crps, log_score
-
-    sample = norm.ppf((np.arange(20_000) + 0.5) / 20_000)  # a standard normal forecast
-    z = 0.7
-    exact = z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / np.sqrt(np.pi)
-    assert crps(sample, z) == pytest.approx(exact, abs=2e-3)
-    assert crps(np.full(5, 2.0), 3.5) == pytest.approx(1.5)
-    assert log_score(sample, z) == pytest.approx(-norm.logpdf(z), abs=0.02)
-    assert log_score(sample, 40.0) == pytest.approx(-np.log(1e-6))
-
-
 def test_calibrate_over_a_posterior_runs_into_its_own_folder(
     small_fit: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

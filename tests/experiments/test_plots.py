@@ -202,7 +202,7 @@ def test_fan_charts_print_n_focal_state_and_what_thresholds_mean(
     from sim.simulate import simulate
 
     figures = []
-    monkeypatch.setattr(plots, "_save", lambda figure, path: figures.append(figure) or path)
+    monkeypatch.setattr(plots, "save_figure", lambda figure, path: figures.append(figure) or path)
     assert len(plots.fan_charts(results)) == 2  # default: all 200 replications of the sweep
     point = _point(results)
     pilot = [simulate(_point(results, s).scenario, _point(results, s).strategy, 200, 11, by_state=True)

@@ -213,6 +213,23 @@ def test_calibrate_writes_a_report_for_every_episode(tmp_path: Path, monkeypatch
         assert f"| {name} |" in report and f"historical/{name}" in report
     assert "early_prevention" in report and "historical + veto restraint" in report
     assert "Calibration procedure" in report and "20 replications per arm" in report
+    assert "| CRPS (decades) | log score |" in report and "![episodes](calibration/episodes.png)" in report
+    assert (tmp_path / "runs" / "calibration" / "episodes.png").stat().st_size > 0
+    assert (tmp_path / "docs" / "calibration" / "episodes.png").is_file()
+
+
+def test_calibration_coverage_counts_the_records_inside_each_interval() -> None:
+    from sim.experiments.calibration import coverage, load_calibration
+
+    spec = load_calibration("calibration")
+    rows = []
+    for episode in spec.episodes:
+        low, high = episode.deaths
+        rows.append(pd.DataFrame([{"q05": low / 10, "q25": low / 2, "q75": low * 0.9, "q95": high * 2}]))
+    rows[0] = pd.DataFrame([{"q05": 1.0, "q25": 1.0, "q75": 1.0, "q95": 2.0}])  # entirely below the record
+    n = len(spec.episodes)
+    assert coverage(spec, rows) == (f"The record overlaps the simulated 50 % interval in 0 of {n} episodes and the "
+                                    f"90 % interval in {n - 1} of {n}.")  # fmt: skip
 
 
 def test_power_law_fit_recovers_a_pareto_tail() -> None:
