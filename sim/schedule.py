@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.jit import rule
 from sim.rules.capacity import allocate
@@ -35,7 +34,7 @@ from sim.rules.response import (
     take_up_draft,
 )
 from sim.rules.warning import observe
-from sim.state import Region, World
+from sim.state import Region, World, lowest
 
 
 @rule
@@ -203,8 +202,7 @@ def council_votes(
     while i < w.shape[0]:
         under_way = w[i].underway
         while under_way:
-            k = trailing_zeros(under_way)
-            under_way &= under_way - np.uint64(1)
+            k, under_way = lowest(under_way)
             if draft_due(i, k, week, region, w, p, table) and (last_i < 0 or not comes_before(last_i, last_k, i, k, w)):
                 take_up_draft(i, k, week, key, region, w, p, table, votes)
         i = next_pending(i + 1, w)
@@ -228,8 +226,7 @@ def consent(
     while i < w.shape[0]:
         under_way = w[i].underway
         while under_way:
-            k = trailing_zeros(under_way)
-            under_way &= under_way - np.uint64(1)
+            k, under_way = lowest(under_way)
             if offer_due(i, k, week, w, table):
                 settle_offer(i, k, week, consents(i, k, week, key, region, w, p), w, p, table)
         i = next_pending(i + 1, w)

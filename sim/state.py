@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import COUNCIL_SEATS, N_INSTRUMENTS, N_P5, Phase, Status
 from sim.jit import rule
@@ -146,6 +147,13 @@ World = np.ndarray
 def bit(k: int) -> np.uint64:
     """Instrument ``k``'s bit in a set of instruments such as ``World.underway``."""
     return np.uint64(1) << np.uint64(k)
+
+
+@rule
+def lowest(bits: np.uint64) -> tuple[int, np.uint64]:
+    """The lowest instrument of the set ``bits`` and the set without it: ``while bits: k, bits =
+    lowest(bits)`` visits the set in ascending ``k``."""
+    return trailing_zeros(bits), bits & (bits - np.uint64(1))
 
 
 @rule

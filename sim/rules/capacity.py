@@ -8,13 +8,12 @@ from every state's demand before any state's effects, so no state is served firs
 from __future__ import annotations
 
 import numpy as np
-from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import Status
 from sim.jit import rule
 from sim.parameters import P
 from sim.rules.dose import POOL, POOLED, dose
-from sim.state import Region, World
+from sim.state import Region, World, lowest
 
 
 @rule
@@ -30,8 +29,7 @@ def allocate(region: Region, w: World, p: np.ndarray, strategy: np.ndarray, tabl
     for i in range(region.shape[0]):
         pooled = w[i].underway & POOLED
         while pooled:
-            k = trailing_zeros(pooled)
-            pooled &= pooled - np.uint64(1)
+            k, pooled = lowest(pooled)
             if w[i].status[k] == Status.ACTIVE:
                 if POOL[k] == 0:
                     peacekeeping += dose(i, k, region, w, strategy, table)

@@ -13,7 +13,6 @@ The channels act from next week on.
 from __future__ import annotations
 
 import numpy as np
-from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import Col, Leadership, Pillar, Status
 from sim.jit import rule
@@ -21,7 +20,7 @@ from sim.parameters import P
 from sim.rules.backlash import react
 from sim.rules.dose import FORCE, ICC, POOL, dose, level
 from sim.rules.perpetrator import weigh_punishment
-from sim.state import Region, World, bit
+from sim.state import Region, World, bit, lowest
 
 RECEPTIVENESS = np.array(
     [[P[f"PILLAR{int(pillar)}_{lead.name}"] for lead in Leadership] for pillar in Pillar], np.int64
@@ -39,8 +38,7 @@ def active_instruments(i: int, w: World) -> np.uint64:
     active = np.uint64(0)
     under_way = w[i].underway
     while under_way:
-        k = trailing_zeros(under_way)
-        under_way &= under_way - np.uint64(1)
+        k, under_way = lowest(under_way)
         if w[i].status[k] == Status.ACTIVE:
             active |= bit(k)
     return active
@@ -64,8 +62,7 @@ def apply_effects(i: int, region: Region, w: World, p: np.ndarray, strategy: np.
     icc = 0.0
     active = active_instruments(i, w)
     while active:
-        k = trailing_zeros(active)
-        active &= active - np.uint64(1)
+        k, active = lowest(active)
         d = dose(i, k, region, w, strategy, table)
         pool = POOL[k]
         if pool >= 0 and w[i].pool_share[pool] < 1.0:

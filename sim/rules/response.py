@@ -24,7 +24,6 @@ each step acts on statuses the later ones leave alone, so a pair changes at most
 from __future__ import annotations
 
 import numpy as np
-from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.concepts import (
     AFFIRMATIVE_VOTES_NEEDED,
@@ -44,7 +43,7 @@ from sim.jit import rule
 from sim.parameters import P
 from sim.rng import Purpose, uniform
 from sim.rules.backlash import consent_factor
-from sim.state import Region, World, bit, stand_down
+from sim.state import Region, World, bit, lowest, stand_down
 
 
 @rule
@@ -154,8 +153,7 @@ def propose_portfolio(
                     break
                 propose(i, k, week, region, w, p, strategy, table)
         while under_way:
-            k = trailing_zeros(under_way)
-            under_way &= under_way - np.uint64(1)
+            k, under_way = lowest(under_way)
             propose(i, k, week, region, w, p, strategy, table)
 
 
