@@ -231,8 +231,6 @@ PLOT = "calibration/episodes.png"
 def plot(spec: Calibration, tables: list[pd.DataFrame], path: Path) -> Path:
     """Per episode, the historical arm's simulated focal deaths (5-25-50-75-95 % quantiles, log
     scale) beside the documented range; written to ``path``."""
-    from matplotlib.ticker import FuncFormatter
-
     from sim.experiments.plots import new_figure, people_label, save_figure
 
     fig, (ax,) = new_figure((8.0, 1.4 + 0.6 * len(tables)))
@@ -246,7 +244,7 @@ def plot(spec: Calibration, tables: list[pd.DataFrame], path: Path) -> Path:
                          label="documented toll" if y == 0 else None)  # fmt: skip
         ax.plot([1.0 + low, 1.0 + high], [y, y], "|", color="#ee6677", ms=14)
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(people_label))
+    ax.xaxis.set_major_formatter(people_label)
     ax.set_yticks(range(len(tables)), [e.scenario.name for e in spec.episodes])
     ax.invert_yaxis()
     ax.set_xlabel("focal state's deaths + 1, historical strategy\n(bar: 50 % interval, line: 90 %, dot: median)")
