@@ -119,8 +119,8 @@ _OTHER_KINDS = (
 """Top-level tables of the other files in ``experiments/``, what they are and the command that runs them."""
 
 
-def _uncertain(key: str, table: UncertainInput, scenarios: tuple[Scenario, ...], strategy: Strategy,
-               file: str | Path) -> Uncertain:  # fmt: skip
+def uncertain_input(key: str, table: UncertainInput, scenarios: tuple[Scenario, ...], strategy: Strategy,
+                    file: str | Path) -> Uncertain:  # fmt: skip
     """One ``[uncertain]`` input, its key and every value it can take checked on every scenario."""
     where = f'uncertain."{key}"'
     field = lookup(key, file, where)
@@ -154,7 +154,7 @@ def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
             for scenario in scenarios:
                 field.apply(scenario, strategies[0], value, file)
         grid.append((key, values))
-    uncertain = tuple(_uncertain(k, t, scenarios, strategies[0], file) for k, t in checked.uncertain.items())
+    uncertain = tuple(uncertain_input(k, t, scenarios, strategies[0], file) for k, t in checked.uncertain.items())
     samples = head.samples or 0
     count = len(scenarios) * len(strategies) * max(samples, 1)
     for _, values in grid:
