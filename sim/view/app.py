@@ -146,15 +146,29 @@ def _headline(run: Run) -> None:
     )
 
 
-def _event_log(run: Run) -> None:
-    """The narrated events, newest first."""
+@solara.component
+def EventLogCard(run: Run, week: int) -> None:
+    """The event log, newest first: key events (warnings, onsets, deaths, votes, measures), or every
+    event; repeats folded into one line; the whole run downloadable as CSV. ``week`` re-renders it."""
+    everything = solara.use_reactive(False)
     with solara.Card("What happened, week by week (newest first)"):
+        with solara.Row(style={"align-items": "center", "gap": "12px", "flex-wrap": "wrap"}):
+            solara.Switch(label="Every event (also drafts tabled, offers declined)", value=everything)
+            solara.FileDownload(
+                lambda: run.log.csv(run.names),
+                filename=f"r2p-events-{run.scenario.name}-{run.strategy.name}-seed{run.seed}-week{week}.csv",
+                label="Download the log (CSV)",
+            )
+        lines = run.log.shown(everything.value)
         if not run.events:
             solara.Text("Nothing has happened yet. Press Step or Play.", classes=["r2p-log-empty"])
-        lines = "".join(f"<li>{e.text}</li>" for e in reversed(run.events[-200:]))
+        elif not lines:
+            solara.Text(f"No key events yet ({len(run.log)} other events: switch on every event to see them).",
+                        classes=["r2p-log-empty"])  # fmt: skip
+        items = "".join(f"<li class='{'r2p-key' if line.event.key else ''}'>{line.text}</li>" for line in lines)
         solara.HTML(
             tag="ul",
-            unsafe_innerHTML=lines,
+            unsafe_innerHTML=items,
             classes=["r2p-log"],
             style="max-height: 460px; overflow-y: auto; font-size: 1.1em; line-height: 1.5; color: #212121",
         )
@@ -284,7 +298,7 @@ def Page() -> None:
                     for figure, height in zip(figures, (560, 380, 340), strict=True):
                         solara.FigureEcharts(option=figure, attributes={"style": f"height: {height}px; width: 100%"})
                 with solara.Column():
-                    _event_log(current)
+                    EventLogCard(current, current.week)
                     Explainer()
             with solara.lab.Tab("Side by side"):
                 SideBySide(settings.value)

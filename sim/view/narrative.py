@@ -4,7 +4,10 @@ Nothing here decides anything: the model's rules have already acted. :func:`narr
 copy of ``model.world`` taken before a step with the record after it and says what changed —
 phase changes, the Joint Office's first warning, and each instrument's life cycle (a draft put
 before the Council, a veto, a refusal of consent, a measure taking effect or standing down, a
-referral to the General Assembly under "Uniting for Peace").
+referral to the General Assembly under "Uniting for Peace"). The Council's record of the week's
+drafts names the permanent members that vetoed, or whose veto threat made the penholder withdraw or
+water down a draft; the deaths in each state are told when an episode ends and as they pass
+:data:`DEATH_MILESTONES`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.concepts import INSTRUMENTS, Actor, Crime, Instrument, Phase, Status
+from sim.concepts import INSTRUMENTS, P5, Actor, Crime, Instrument, Phase, Status, Tabling, Vote
+from sim.engines.agents import Draft
 
 ACTION = {
     "dispute_resolution": "the government of {state} opens domestic dispute-resolution talks",
@@ -65,8 +69,15 @@ CRIME_WORDS = {
 }
 """How each of the four crimes is called on the page."""
 
-SNAPSHOT_FIELDS = ("phase", "status", "vetoes", "assembly", "warned_week")
+SNAPSHOT_FIELDS = ("phase", "status", "vetoes", "assembly", "warned_week", "deaths")
 """World fields the narration reads."""
+
+DEATH_MILESTONES = (1_000, 10_000, 100_000, 1_000_000)
+"""Cumulative deaths in one state that the log tells as they are passed."""
+
+KEY_KINDS = frozenset({"warning", "onset", "stopped", "deaths", "veto", "withdrawn", "failed", "assembly", "active",
+                       "ended"})  # fmt: skip
+"""Kinds of event the page lists first (the rest: drafts tabled, offers declined, other phase changes)."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +91,10 @@ class Event:
     state
         Index of the state concerned.
     kind
-        ``phase``, ``warning``, ``proposed``, ``active``, ``ended``, ``veto``, ``failed``,
-        ``refused`` or ``assembly``.
+        ``phase`` (a change that neither starts nor stops the killing), ``onset``, ``stopped``,
+        ``deaths`` (a milestone), ``warning``, ``proposed``, ``active``, ``ended``, ``veto``,
+        ``withdrawn`` (or watered down, under a veto threat), ``failed``, ``refused`` or
+        ``assembly``.
     text
         The sentence, starting with "Week N:".
     instrument
@@ -93,6 +106,11 @@ class Event:
     kind: str
     text: str
     instrument: str = ""
+
+    @property
+    def key(self) -> bool:
+        """True for the events the page lists first (:data:`KEY_KINDS`)."""
+        return self.kind in KEY_KINDS
 
 
 def subject(ins: Instrument) -> str:
@@ -117,24 +135,48 @@ def snapshot(world: np.ndarray) -> np.ndarray:
     return world[list(SNAPSHOT_FIELDS)].copy()
 
 
-def _phase_sentence(name: str, old: Phase, new: Phase, crime: Crime) -> str:
+def _names(members: Sequence[str]) -> str:
+    """ "Russia", "China and Russia", "China, France and Russia"."""
+    return members[0] if len(members) == 1 else f"{', '.join(members[:-1])} and {members[-1]}"
+
+
+def _vetoes(draft: Draft | None) -> str:
+    """ "Russia vetoes", "China and Russia veto"."""
+    who = vetoing_members(draft)
+    return f"{who} {'veto' if ' and ' in who else 'vetoes'}"
+
+
+def vetoing_members(draft: Draft | None) -> str:
+    """The permanent members that voted no on ``draft`` (its foreseen ballots under a threat), or
+    "a permanent member" when the record is not at hand."""
+    if draft is None:
+        return "a permanent member"
+    members = [P5[seat] for seat in range(len(P5)) if draft.votes[seat] == Vote.NO]
+    return _names(members) if members else "a permanent member"
+
+
+def _phase_event(name: str, old: Phase, new: Phase, crime: Crime, deaths: float) -> tuple[str, str]:
+    """The (kind, sentence) of a phase change."""
     if new == Phase.ATROCITY:
-        return f"mass atrocity crimes ({CRIME_WORDS[crime]}) begin in {name}"
+        return "onset", f"mass atrocity crimes ({CRIME_WORDS[crime]}) begin in {name}"
+    toll = f"{deaths:,.0f} people have been killed there so far"
     if new == Phase.RECOVERY:
-        return f"the killing in {name} stops; the country enters recovery"
+        return "stopped", f"the killing in {name} stops and the country enters recovery; {toll}"
     if new == Phase.STABLE:
-        return f"{name} returns to stability"
+        return "phase", f"{name} returns to stability"
     if old == Phase.ATROCITY:
-        return f"the killing in {name} stops, but the {new.name.lower()} continues"
+        return "stopped", f"the killing in {name} stops, but the {new.name.lower()} continues; {toll}"
     if new == Phase.CRISIS:
-        return f"{name} slides into crisis"
+        return "phase", f"{name} slides into crisis"
     if old == Phase.CRISIS:
-        return f"the crisis in {name} eases to tension"
-    return f"tensions rise in {name}"
+        return "phase", f"the crisis in {name} eases to tension"
+    return "phase", f"tensions rise in {name}"
 
 
-def _instrument_event(old: int, new: int, vetoed: bool, name: str, actor: str, k: int) -> tuple[str, str] | None:
-    """The (kind, sentence) for instrument ``k`` moving from status ``old`` to ``new``, if worth saying."""
+def _instrument_event(old: int, new: int, vetoed: bool, name: str, actor: str, k: int,
+                      draft: Draft | None) -> tuple[str, str] | None:  # fmt: skip
+    """The (kind, sentence) for instrument ``k`` moving from status ``old`` to ``new``, if worth
+    saying; ``draft`` is the Council's record of this week's vote on it, if any."""
     ins = INSTRUMENTS[k]
     what = subject(ins)
     if old == Status.IDLE and new == Status.PENDING:
@@ -149,18 +191,28 @@ def _instrument_event(old: int, new: int, vetoed: bool, name: str, actor: str, k
         return "assembly", f"the General Assembly recommends {what} for {name} under Uniting for Peace"
     if new == Status.ACTIVE and old != Status.ACTIVE:
         return "active", action(ins, name, actor)
-    if new == Status.ASSEMBLY_PENDING:
+    if new == Status.ASSEMBLY_PENDING and old != Status.ASSEMBLY_PENDING:  # told once, not each week it waits
         return "veto", (
-            f"a permanent member vetoes the draft resolution on {what} for {name}; "
+            f"{_vetoes(draft)} the draft resolution on {what} for {name}; "
             "the matter goes to the General Assembly under Uniting for Peace"
         )
     if new == Status.BLOCKED and old == Status.PENDING:
+        if draft is not None and draft.tabling != Tabling.VOTED:
+            done = "withdrawn" if draft.tabling == Tabling.WITHDRAWN else "watered down to a weaker measure"
+            return "withdrawn", (
+                f"under a veto threat from {vetoing_members(draft)}, the draft resolution on {what} for {name} "
+                f"is {done}"
+            )
         if vetoed:
-            return "veto", f"a permanent member vetoes the draft resolution on {what} for {name}"
+            return "veto", f"{_vetoes(draft)} the draft resolution on {what} for {name}"
         if ins.council:
             return "failed", f"the draft resolution on {what} for {name} fails to gain nine votes"
         return "refused", f"the government of {name} declines {what} offered by {actor}"
     return None
+
+
+def _event(week: int, state: int, kind: str, text: str, instrument: str = "") -> Event:
+    return Event(week, state, kind, f"Week {week}: {text[0].upper()}{text[1:]}.", instrument)
 
 
 def narrate(
@@ -170,6 +222,7 @@ def narrate(
     states: Sequence[str],
     crimes: Sequence[Crime],
     actors: Sequence[Sequence[str]],
+    drafts: Sequence[Draft] = (),
 ) -> list[Event]:
     """What changed between two snapshots, as events in a fixed order (state, then instrument).
 
@@ -185,6 +238,9 @@ def narrate(
         The crime each state would commit, in index order.
     actors
         ``actors[i][k]``: name of the actor that decides instrument ``k`` for state ``i``.
+    drafts
+        The Council's record of the drafts taken up this week (it names who vetoed); without it
+        a veto is told as one by "a permanent member".
 
     Returns
     -------
@@ -192,24 +248,27 @@ def narrate(
         Possibly empty.
     """
     events = []
+    voted = {(d.state, d.instrument): d for d in drafts}
     for i, name in enumerate(states):
         b, a = before[i], after[i]
         if a["phase"] != b["phase"]:
-            text = _phase_sentence(name, Phase(int(b["phase"])), Phase(int(a["phase"])), crimes[i])
-            events.append(Event(week, i, "phase", f"Week {week}: {text[0].upper()}{text[1:]}."))
+            kind, text = _phase_event(name, Phase(int(b["phase"])), Phase(int(a["phase"])), crimes[i], a["deaths"])
+            events.append(_event(week, i, kind, text))
+        for mark in DEATH_MILESTONES:
+            if b["deaths"] < mark <= a["deaths"]:
+                events.append(_event(week, i, "deaths", f"deaths in {name} pass {mark:,}"))
         if b["warned_week"] < 0 <= a["warned_week"]:
             text = f"the Secretary-General's Joint Office issues an early warning on {name}"
-            events.append(Event(week, i, "warning", f"Week {week}: {text[0].upper()}{text[1:]}."))
+            events.append(_event(week, i, "warning", text))
         vetoed = bool(a["vetoes"] > b["vetoes"])
         ended = []
         for k, ins in enumerate(INSTRUMENTS):
             if b["status"][k] == Status.ACTIVE and a["status"][k] == Status.IDLE:
                 ended.append(subject(ins))
-            said = _instrument_event(int(b["status"][k]), int(a["status"][k]), vetoed, name, actors[i][k], k)
+            draft = voted.get((i, k))
+            said = _instrument_event(int(b["status"][k]), int(a["status"][k]), vetoed, name, actors[i][k], k, draft)
             if said is not None:
-                kind, text = said
-                events.append(Event(week, i, kind, f"Week {week}: {text[0].upper()}{text[1:]}.", ins.name))
+                events.append(_event(week, i, *said, ins.name))
         if ended:
-            text = f"Week {week}: With {name} stable again, these measures end: {', '.join(ended)}."
-            events.append(Event(week, i, "ended", text))
+            events.append(_event(week, i, "ended", f"with {name} stable again, these measures end: {', '.join(ended)}"))
     return events

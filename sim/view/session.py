@@ -2,7 +2,7 @@
 
 :class:`Run` wraps :class:`sim.engines.mesa_model.R2PModel`; each :meth:`Run.step` advances the
 model one week and records what the page shows (tension per state, cumulative deaths and
-displaced, the weeks instruments took effect, the event log). It runs no model logic itself.
+displaced, the weeks instruments took effect, the whole event log). It runs no model logic itself.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sim.limits import MAX_SEED
 from sim.parameters import P
 from sim.scenario import Scenario, load_scenario
 from sim.strategy import MAX_DELAY, Strategy, load_strategy
+from sim.view.event_log import EventLog
 from sim.view.narrative import Event, narrate, snapshot
 
 PILLARS = tuple(int(p) for p in Pillar)
@@ -158,6 +159,9 @@ class Run:
         self.deaths = [float(world["deaths"].sum())]
         self.displaced = [float(world["displaced"].sum())]
         self.events: list[Event] = []
+        """Every event so far, in order."""
+        self.log = EventLog()
+        """The same events as the page lists them (repeats folded)."""
 
     @property
     def week(self) -> int:
@@ -179,13 +183,15 @@ class Run:
         if self.finished:
             return []
         world = self.model.world
-        before = snapshot(world)
+        before, voted = snapshot(world), len(self.model.council.record)
         self.model.step()
-        new = narrate(before, snapshot(world), self.model.week, self.names, self.crimes, self.actors)
+        drafts = self.model.council.record[voted:]
+        new = narrate(before, snapshot(world), self.model.week, self.names, self.crimes, self.actors, drafts)
         self.tension.append(world["tension"].copy())
         self.deaths.append(float(world["deaths"].sum()))
         self.displaced.append(float(world["displaced"].sum()))
         self.events.extend(new)
+        self.log.add(new)
         return new
 
     def markers(self) -> list[Event]:

@@ -162,3 +162,28 @@ def test_a_whole_run_narrates_in_week_order():
     assert weeks == sorted(weeks) and weeks[0] >= 1 and weeks[-1] <= run.weeks
     assert all(e.text.startswith(f"Week {e.week}: ") and e.text.endswith(".") for e in run.events)
     assert {e.kind for e in run.events} >= {"phase", "proposed", "active"}
+
+
+def test_a_draft_waiting_for_the_assembly_is_told_once(world):
+    world["status"][0, _k("arms_embargo")] = Status.ASSEMBLY_PENDING
+    assert _texts(snapshot(world), world) == []
+
+
+def test_the_council_record_names_the_vetoing_and_threatening_members(world):
+    from sim.concepts import Tabling, Vote
+    from sim.engines.agents import Draft
+
+    votes = [Vote.YES] * 15
+    votes[0] = votes[2] = Vote.NO  # China and Russia
+    world["status"][0, [_k("arms_embargo"), _k("targeted_sanctions")]] = Status.PENDING
+    before = snapshot(world)
+    world["status"][0, [_k("arms_embargo"), _k("targeted_sanctions")]] = Status.BLOCKED
+    world["vetoes"][0] = 2
+    drafts = [Draft(13, 0, _k("arms_embargo"), votes, False, 2),
+              Draft(13, 0, _k("targeted_sanctions"), votes, False, 0, Tabling.WITHDRAWN)]  # fmt: skip
+    texts = [e.text for e in narrate(before, snapshot(world), 14, STATES, CRIMES, ACTORS, drafts)]
+    assert texts == [
+        "Week 14: Under a veto threat from China and Russia, the draft resolution on targeted sanctions for Northland "
+        "is withdrawn.",
+        "Week 14: China and Russia veto the draft resolution on an arms embargo for Northland.",
+    ]
