@@ -21,6 +21,7 @@ from sim.config import shipped
 from sim.schema.registry import lookup
 from sim.strategy import presets
 from sim.view import charts, explainer
+from sim.view.many_runs import RUNS, Spread, many_runs, spread_chart
 from sim.view.session import PILLARS, Run, Settings, pillar_defaults, start, warning_noise
 from sim.view.side_by_side import Pair, pair
 
@@ -212,6 +213,49 @@ def SideBySide(settings: Settings) -> None:
             _pair_result(done)
 
 
+@solara.component
+def ManyRuns(settings: Settings) -> None:
+    """Strategies A and B over :data:`~sim.view.many_runs.RUNS` paired runs: fan chart, histogram of
+    the paired differences, median, spread and share of runs with an atrocity."""
+    other = solara.use_reactive("no_response" if settings.strategy != "no_response" else "three_pillar_flexible")
+    asked = solara.use_reactive(0)
+    error = solara.use_reactive("")
+
+    def compute() -> Spread | None:
+        return _attempt(lambda: many_runs(settings, other.value), error) if asked.value else None
+
+    result = solara.lab.use_task(compute, dependencies=[asked.value])
+    with solara.Card(f"Many runs: {RUNS} seeds of chance, two strategies"):
+        solara.HTML(
+            tag="p",
+            unsafe_innerHTML="One run is one roll of the dice. This runs strategy A "
+            f"(<b>{html.escape(settings.strategy)}</b> with your slider settings) and strategy B {RUNS} times each. "
+            "Run <i>r</i> meets the same shocks under both, and run 0 is the one the Crisis tab shows; "
+            "the spread is what chance alone does.",
+        )
+        with solara.Row(style={"align-items": "center", "gap": "12px"}):
+            solara.Select("Strategy B", values=presets(), value=other)
+            solara.Button(
+                f"Run {RUNS} times", on_click=lambda: asked.set(asked.value + 1), color="primary",
+                disabled=result.pending,
+            )  # fmt: skip
+        solara.ProgressLinear(result.pending)
+        if error.value:
+            solara.Error(error.value)
+        spread: Spread | None = result.value if result.finished else None
+        if spread is not None:
+            solara.Image(charts.png(spread_chart(spread)), width="100%")
+            rows = "".join(f"<tr><td>{m}</td><td>{a}</td><td>{b}</td></tr>" for m, a, b in spread.summary())
+            solara.HTML(
+                tag="table",
+                classes=["r2p-spread"],
+                style="font-size: 1.1em; border-spacing: 18px 4px",
+                unsafe_innerHTML=f"<tr><th></th><th>A: {html.escape(spread.names[0])}</th>"
+                f"<th>B: {html.escape(spread.names[1])}</th></tr>{rows}",
+            )
+            solara.HTML(tag="p", classes=["r2p-paired"], unsafe_innerHTML=spread.paired(), style="font-size: 1.1em")
+
+
 def _pair_result(done: Pair) -> None:
     """Divergence weeks, the deaths chart and the outcome table of a finished pair."""
     a, b = done.a, done.b
@@ -302,3 +346,5 @@ def Page() -> None:
                     Explainer()
             with solara.lab.Tab("Side by side"):
                 SideBySide(settings.value)
+            with solara.lab.Tab(f"{RUNS} runs"):
+                ManyRuns(settings.value)

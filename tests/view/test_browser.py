@@ -19,6 +19,7 @@ import pytest
 from sim.concepts import Phase
 from sim.view.app import PLAY_SECONDS
 from sim.view.charts import PHASE_COLOURS
+from sim.view.many_runs import RUNS
 from sim.view.server import GRACE_SECONDS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -237,6 +238,20 @@ def test_side_by_side_shows_where_histories_diverge(page):
     assert rows[0].split() == ["outcome", "A", "B", "B", "-", "A"] and any(r.startswith("deaths") for r in rows)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "view-side-by-side.png"))
+
+
+def test_many_runs_show_a_distribution(page):
+    page.get_by_role("tab", name=f"{RUNS} runs").click()
+    page.get_by_role("button", name=f"Run {RUNS} times").click()
+    table = page.locator("table.r2p-spread")
+    table.wait_for()
+    rows = table.locator("tr").all_inner_texts()
+    assert rows[0].split() == ["A:", "three_pillar_flexible", "B:", "no_response"]
+    measures = [r.split("\t")[0] for r in rows[1:]]
+    assert measures == ["median deaths", "mean deaths", "90 % of runs between", "runs with an atrocity"]
+    assert f"of {RUNS} runs B (no_response)" in page.locator(".r2p-paired").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "view-many-runs.png"), full_page=True)
 
 
 def test_everything_is_served_from_this_machine(page, server):
