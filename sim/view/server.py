@@ -48,6 +48,22 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def prepare(progress: bool = True) -> None:
+    """Compile or load the simulation before the page is served: the Numba kernel of the many-runs
+    tab and the rules the Mesa model of the Crisis tab calls (a pair of runs of the page's defaults
+    to the horizon), so that neither a first Step nor a first many-runs waits for the compiler. The
+    first start after installing compiles them (about a minute); later starts load them from
+    Numba's cache in a few seconds."""
+    from sim.experiments.progress import step
+    from sim.experiments.runner import warm_up
+    from sim.view.session import Settings
+    from sim.view.side_by_side import pair
+
+    with step("r2p view: preparing the simulation (the first start after installing compiles it)", enabled=progress):
+        warm_up()
+        pair(Settings(), "no_response")
+
+
 def serve(host: str, port: int) -> int:
     """Serve the page on ``host:port`` until SIGTERM or SIGINT; return 0 once it has stopped.
 
@@ -70,6 +86,7 @@ def serve(host: str, port: int) -> int:
         The address cannot be bound (port in use, unknown interface).
     """
     sock = _listen(host, port)
+    prepare()
     # solara.server.app registers the default app from SOLARA_APP when it is first imported.
     os.environ["SOLARA_APP"] = APP
     os.environ["SERVER_NAME"] = host

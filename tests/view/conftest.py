@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-START_SECONDS = 60
-"""How long the server may take to answer its first request."""
+START_SECONDS = 180
+"""How long the server may take to answer its first request (it compiles the simulation first in a fresh clone)."""
 
 
 def free_port() -> int:

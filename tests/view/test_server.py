@@ -36,7 +36,10 @@ def test_a_signal_to_r2p_view_stops_the_server(launch_view, sig):
         time.sleep(0.1)
     browser.close()
     assert process.returncode in (-sig, 130), log.read_text()
-    assert "Traceback" not in log.read_text()
+    text = log.read_text()
+    assert "Traceback" not in text
+    prepared, served = text.find("r2p view: preparing the simulation"), text.find("r2p view: open http://")
+    assert 0 <= prepared < served, f"the simulation is prepared before the page is served:\n{text}"
 
 
 def test_a_port_in_use_is_a_one_line_error():
