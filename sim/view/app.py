@@ -35,6 +35,13 @@ NOISE_SLIDER_MAX = 0.5
 DEFAULTS = Settings()
 """Settings the page opens with."""
 
+CSS = """
+.v-application { font-size: 17px; }
+.v-application p, .v-application li, .v-application td, .v-application th { font-size: 17px; }
+.v-card__title { word-break: normal; overflow-wrap: normal; line-height: 1.3; }
+"""
+"""Text readable at the back of a classroom (17 px), and card titles that wrap between words."""
+
 
 def _attempt(action: Callable[[], Any], error: solara.Reactive[str]) -> Any:
     """Run ``action``; on a bad value show its one-line message in the page and return ``None``."""
@@ -324,6 +331,7 @@ def Page() -> None:
     shown = [current, tick.value, size_by.value]
     figures = solara.use_memo(lambda: charts.frame(current, positions, size_by.value), shown)
     solara.Title("R2P classroom")
+    solara.Style(CSS)
     with solara.Sidebar():
         solara.HTML(tag="h2", unsafe_innerHTML="Controls")
         _controls(settings, current, restart)

@@ -1,8 +1,9 @@
 """Figures of the page: the region map and the charts over weeks as ECharts options (drawn in the
 browser, so a step costs the server only the data), and the side-by-side chart (matplotlib).
 
-Colours and labels are chosen to be read from the back of a classroom: every node carries its
-state's name and phase in words, so the map needs no legend.
+Colours and labels are chosen to be read from the back of a classroom and by colour-blind pupils:
+every node carries its state's name and phase in words beside the phase legend, every tension line
+its state's name, and a state that has had an atrocity keeps a dark ring and says since when.
 """
 
 from __future__ import annotations
@@ -17,13 +18,22 @@ from sim.concepts import Phase
 from sim.view.session import Run
 
 PHASE_COLOURS = {
-    Phase.STABLE: "#4caf50",
-    Phase.TENSION: "#fbc02d",
-    Phase.CRISIS: "#f57c00",
-    Phase.ATROCITY: "#b71c1c",
-    Phase.RECOVERY: "#42a5f5",
+    Phase.STABLE: "#56b4e9",
+    Phase.TENSION: "#f0e442",
+    Phase.CRISIS: "#e69f00",
+    Phase.ATROCITY: "#5c0a12",
+    Phase.RECOVERY: "#cc79a7",
 }
-"""Node colour of each phase (green, yellow, orange, dark red, blue)."""
+"""Node colour of each phase: Okabe and Ito's colour-blind-safe sky blue, yellow and orange, a dark
+wine for atrocity (told from the rest by lightness in any colour vision) and reddish purple for
+recovery (an aftermath, not calm)."""
+
+STATE_COLOURS = ("#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#882255", "#aa4499")
+"""Line colours of the states (Paul Tol's colour-blind-safe "muted" scheme); beyond nine states the
+colours repeat with dashed lines, and every line carries its state's name at its end."""
+
+A_COLOUR, B_COLOUR = "#0072b2", "#d55e00"
+"""Strategies A and B wherever they are drawn together (Okabe-Ito blue and vermilion)."""
 
 BODY_COLOURS = ("#7e57c2", "#00897b", "#6d4c41", "#546e7a")
 """Outline colours of the regional bodies, in scenario order."""
@@ -81,21 +91,26 @@ def _padded(points: np.ndarray, pad: float) -> np.ndarray:
     return points + offset / norm * pad
 
 
-def _marker_lines(run: Run) -> dict:
-    """ECharts ``markLine`` at the weeks instruments took effect, labelled by the instrument."""
-    seen: dict[int, list[str]] = {}
+def _state_markers(run: Run, state: int, history: np.ndarray) -> dict:
+    """ECharts ``markPoint``: a triangle on ``state``'s tension line in each week a measure took
+    effect for it, naming the measures when hovered (no labels to pile up)."""
+    weeks: dict[int, list[str]] = {}
     for event in run.markers():
-        seen.setdefault(event.week, []).append(f"{event.instrument.replace('_', ' ')} ({run.names[event.state]})")
-    lines = [
-        {"xAxis": week, "label": {"formatter": labels[0] if len(labels) == 1 else f"{len(labels)} measures"}}
-        for week, labels in seen.items()
-    ]
+        if event.state == state:
+            weeks.setdefault(event.week, []).append(event.instrument.replace("_", " "))
     return {
-        "symbol": "none",
-        "silent": True,
-        "lineStyle": {"color": "#1565c0", "type": "dotted", "width": 1.5},
-        "label": {"position": "insideEndTop", "color": "#1565c0", "fontSize": 11},
-        "data": lines,
+        "symbol": "triangle",
+        "symbolSize": 14,
+        "label": {"show": False},
+        "tooltip": {"formatter": "{b}"},
+        "itemStyle": {"borderColor": "#000", "borderWidth": 1},
+        "data": [
+            {
+                "coord": [week, round(float(history[week, state]), 4)],
+                "name": f"{run.names[state]}, week {week}: " + ", ".join(measures),
+            }
+            for week, measures in weeks.items()
+        ],
     }
 
 
@@ -170,12 +185,16 @@ def region_map(run: Run, positions: dict[int, np.ndarray], size_by: str = "death
     for i, name in enumerate(run.names):
         phase = Phase(int(world["phase"][i]))
         count = f"\n{values[i]:,.0f} {size_by}" if values[i] >= 0.5 else ""
+        since = run.atrocity_week[i]
+        scarred = since is not None and phase != Phase.ATROCITY
+        ring, width = (PHASE_COLOURS[Phase.ATROCITY], 5) if scarred else ("#000", 1.2)
+        history = f"\natrocity from week {since}" if scarred else ""
         points.append(
             {
                 "value": xy[i].tolist(),
                 "symbolSize": float(24 + 56 * np.sqrt(scale[i])),
-                "itemStyle": {"color": PHASE_COLOURS[phase], "borderColor": "#000", "borderWidth": 1.2, "opacity": 1},
-                "label": {"formatter": f"{name}\n{phase.name.lower()}{count}"},
+                "itemStyle": {"color": PHASE_COLOURS[phase], "borderColor": ring, "borderWidth": width, "opacity": 1},
+                "label": {"formatter": f"{name}\n{phase.name.lower()}{history}{count}"},
             }
         )
     series.append(
@@ -193,14 +212,35 @@ def region_map(run: Run, positions: dict[int, np.ndarray], size_by: str = "death
             },
         }
     )
+    for n, phase in enumerate(Phase):
+        graphic.append(
+            {
+                "type": "group",
+                "left": 10 + 118 * n,
+                "top": 34,
+                "children": [
+                    {
+                        "type": "rect",
+                        "shape": {"width": 18, "height": 18},
+                        "style": {"fill": PHASE_COLOURS[phase], "stroke": "#000"},
+                    },
+                    {
+                        "type": "text",
+                        "left": 24,
+                        "top": 1,
+                        "style": {"text": phase.name.lower(), "font": "15px sans-serif", "fill": "#212121"},
+                    },
+                ],
+            }
+        )
     return {
         "animation": False,
         "title": {
-            "text": f"Week {run.week}: colour = phase, size = {size_by}",
+            "text": f"Week {run.week}: colour = phase, size = {size_by}; dark ring = had an atrocity",
             "left": "center",
             "textStyle": {"fontSize": 17},
         },
-        "grid": {"left": 40, "right": 40, "top": 60, "bottom": 70},
+        "grid": {"left": 40, "right": 40, "top": 70, "bottom": 70},
         "xAxis": {"type": "value", "show": False, "min": -1.3, "max": 1.3},
         "yAxis": {"type": "value", "show": False, "min": -1.45, "max": 1.3},
         "series": series,
@@ -209,24 +249,32 @@ def region_map(run: Run, positions: dict[int, np.ndarray], size_by: str = "death
 
 
 def tension_chart(run: Run) -> dict:
-    """ECharts option: tension of every state over the weeks so far, with instrument markers."""
+    """ECharts option: tension of every state over the weeks so far, each line named at its end, with
+    a marker on a state's line in each week a measure took effect for that state."""
     history = run.tension_history()
-    series = [
-        {
-            "type": "line",
-            "name": name,
-            "showSymbol": False,
-            "lineStyle": {"width": 2.5},
-            "data": [[w, round(float(v), 4)] for w, v in enumerate(history[:, i])],
-        }
-        for i, name in enumerate(run.names)
-    ]
-    series[0]["markLine"] = _marker_lines(run)
+    series = []
+    for i, name in enumerate(run.names):
+        colour = STATE_COLOURS[i % len(STATE_COLOURS)]
+        series.append(
+            {
+                "type": "line",
+                "name": name,
+                "showSymbol": False,
+                "color": colour,
+                "lineStyle": {"width": 2.5, "type": "solid" if i < len(STATE_COLOURS) else "dashed"},
+                "endLabel": {"show": True, "formatter": "{a}", "fontSize": 13, "color": colour},
+                "labelLayout": {"moveOverlap": "shiftY"},
+                "data": [[w, round(float(v), 4)] for w, v in enumerate(history[:, i])],
+                "markPoint": _state_markers(run, i, history),
+            }
+        )
     return {
         "animation": False,
-        "title": {"text": "Tension per state (dotted lines: a measure takes effect)", "textStyle": {"fontSize": 16}},
-        "legend": {"type": "scroll", "orient": "vertical", "right": 0, "top": 40, "textStyle": {"fontSize": 13}},
-        "grid": {"left": 55, "right": 130, "top": 50, "bottom": 45},
+        "title": {
+            "text": "Tension per state (triangles: a measure takes effect there; point at one to see which)",
+            "textStyle": {"fontSize": 16},
+        },
+        "grid": {"left": 55, "right": 110, "top": 50, "bottom": 45},
         "tooltip": {"trigger": "axis"},
         **_axes(run, "tension (0-1)", 1),
         "series": series,
@@ -234,32 +282,40 @@ def tension_chart(run: Run) -> dict:
 
 
 def harm_chart(run: Run) -> dict:
-    """ECharts option: cumulative deaths and displaced in the whole region, with instrument markers."""
-    deaths = {
-        "type": "line",
-        "name": "deaths",
-        "showSymbol": False,
-        "color": "#b71c1c",
-        "lineStyle": {"width": 3},
-        "data": [[w, round(v)] for w, v in enumerate(run.deaths)],
-        "markLine": _marker_lines(run),
-    }
-    displaced = {
-        "type": "line",
-        "name": "displaced",
-        "showSymbol": False,
-        "color": "#6a1b9a",
-        "lineStyle": {"width": 3, "type": "dashed"},
-        "data": [[w, round(v)] for w, v in enumerate(run.displaced)],
-    }
+    """ECharts option: cumulative deaths (top) and displaced (bottom) in the whole region, each on its
+    own axis (a few thousand deaths are otherwise a flat line under a million displaced)."""
+    weeks = _axes(run, "", None)["xAxis"]
+    panels = (("deaths", run.deaths, PHASE_COLOURS[Phase.ATROCITY]), ("displaced", run.displaced, "#6a1b9a"))
     return {
         "animation": False,
         "title": {"text": "Cumulative deaths and displaced in the region", "textStyle": {"fontSize": 16}},
-        "legend": {"top": 28, "textStyle": {"fontSize": 14}},
-        "grid": {"left": 90, "right": 30, "top": 70, "bottom": 45},
+        "grid": [
+            {"left": 90, "right": 30, "top": 60, "height": "30%"},
+            {"left": 90, "right": 30, "bottom": 45, "height": "30%"},
+        ],
         "tooltip": {"trigger": "axis"},
-        **_axes(run, "persons (cumulative)", None),
-        "series": [deaths, displaced],
+        "axisPointer": {"link": [{"xAxisIndex": "all"}]},
+        "xAxis": [
+            {**weeks, "gridIndex": 0, "name": "", "axisLabel": {"show": False}},
+            {**weeks, "gridIndex": 1},
+        ],
+        "yAxis": [
+            {**_axes(run, name, None)["yAxis"], "gridIndex": n, "nameLocation": "end"}
+            for n, (name, _, _) in enumerate(panels)
+        ],
+        "series": [
+            {
+                "type": "line",
+                "name": name,
+                "xAxisIndex": n,
+                "yAxisIndex": n,
+                "showSymbol": False,
+                "color": colour,
+                "lineStyle": {"width": 3},
+                "data": [[w, round(v)] for w, v in enumerate(values)],
+            }
+            for n, (name, values, colour) in enumerate(panels)
+        ],
     }
 
 
@@ -272,8 +328,8 @@ def paired_chart(a: Run, b: Run, diverged: int | None) -> Figure:
     """Cumulative deaths under strategies A and B, with the week their responses first differ."""
     fig = Figure(figsize=(7.5, 3.4), dpi=90, layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(np.arange(len(a.deaths)), a.deaths, lw=2.5, color="#1565c0", label=f"A: {a.strategy.name}")
-    ax.plot(np.arange(len(b.deaths)), b.deaths, lw=2.5, ls="--", color="#e65100", label=f"B: {b.strategy.name}")
+    ax.plot(np.arange(len(a.deaths)), a.deaths, lw=2.5, color=A_COLOUR, label=f"A: {a.strategy.name}")
+    ax.plot(np.arange(len(b.deaths)), b.deaths, lw=2.5, ls="--", color=B_COLOUR, label=f"B: {b.strategy.name}")
     if diverged is not None:
         ax.axvline(diverged, color="black", lw=1, ls=":")
         ax.text(diverged, ax.get_ylim()[1], f" responses differ from week {diverged}", va="top", fontsize=10)

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from sim.rules.outcomes import TRAJECTORY
 from sim.simulate import simulate
+from sim.view.charts import A_COLOUR, B_COLOUR
 from sim.view.session import Settings, build_inputs
 
 RUNS = 200
@@ -23,9 +24,6 @@ RUNS = 200
 
 BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles of cumulative deaths per week drawn in the fan chart (90 % and 50 % bands, median)."""
-
-A_COLOUR, B_COLOUR = "#0072b2", "#d55e00"
-"""Okabe-Ito blue and vermilion: told apart with any colour vision."""
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ def serve(host: str, port: int) -> int:
 
     settings.main.mode = "production"
     settings.telemetry.mixpanel_enable = False  # a classroom page sends nothing off the machine
+    settings.theme.show_banner = False  # Solara's banner covered the page's corner; the Info tab credits it
     # Solara's advice on cookies for pages embedded in an iframe over plain http does not apply here.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
     config = uvicorn.Config(

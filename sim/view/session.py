@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.concepts import INSTRUMENTS, Crime, Pillar
+from sim.concepts import INSTRUMENTS, Crime, Phase, Pillar
 from sim.config import InputError, shipped
 from sim.engines.mesa_model import R2PModel
 from sim.limits import MAX_SEED
@@ -158,6 +158,8 @@ class Run:
         self.tension = [world["tension"].copy()]
         self.deaths = [float(world["deaths"].sum())]
         self.displaced = [float(world["displaced"].sum())]
+        self.atrocity_week: list[int | None] = [0 if p == Phase.ATROCITY else None for p in world["phase"]]
+        """Per state, the first week it was in atrocity (0: from the start), or ``None``."""
         self.events: list[Event] = []
         """Every event so far, in order."""
         self.log = EventLog()
@@ -190,6 +192,9 @@ class Run:
         self.tension.append(world["tension"].copy())
         self.deaths.append(float(world["deaths"].sum()))
         self.displaced.append(float(world["displaced"].sum()))
+        for i, phase in enumerate(world["phase"]):
+            if phase == Phase.ATROCITY and self.atrocity_week[i] is None:
+                self.atrocity_week[i] = self.week
         self.events.extend(new)
         self.log.add(new)
         return new
