@@ -170,3 +170,8 @@ def _split_suffixes(text: str) -> tuple[str, list[str]]:
 def presets() -> list[str]:
     """Names of the shipped strategy presets."""
     return shipped("strategies")
+
+
+def historical() -> list[str]:
+    """Names of the shipped "what was done" strategies of the historical scenarios (``historical/NAME``)."""
+    return [f"historical/{name}" for name in shipped("strategies/historical")]

@@ -17,23 +17,25 @@ import solara
 import solara.lab
 
 from sim.concepts import Phase, Pillar
-from sim.config import shipped
+from sim.config import InputError
 from sim.schema.registry import lookup
-from sim.strategy import presets
 from sim.view import charts, explainer
+from sim.view.address import SPEEDS, decode, encode
+from sim.view.lesson_cards import DebriefCard, InfoTab, LessonCard, LessonPicker
+from sim.view.lessons import BY_KEY, LESSONS, Lesson
 from sim.view.many_runs import RUNS, Spread, many_runs, spread_chart
-from sim.view.session import PILLARS, Run, Settings, pillar_defaults, start, warning_noise
+from sim.view.session import PILLARS, Run, Settings, choices, pillar_defaults, start, warning_noise
 from sim.view.side_by_side import Pair, pair
 
-PLAY_SECONDS = 0.4
-"""Pause between weeks while playing."""
+PLAY_SECONDS = SPEEDS["normal"]
+"""Pause between weeks while playing at normal speed."""
 
 DELAY_SLIDER_WEEKS = 52
 """The delay sliders stop at a year (the files allow up to ``MAX_DELAY``)."""
 NOISE_SLIDER_MAX = 0.5
 """The warning-noise slider stops at 0.5 (the files allow up to the registry's bound)."""
-DEFAULTS = Settings()
-"""Settings the page opens with."""
+OPENING = LESSONS[0]
+"""The lesson the page opens in (an address without settings)."""
 
 CSS = """
 .v-application { font-size: 17px; }
@@ -48,10 +50,38 @@ def _attempt(action: Callable[[], Any], error: solara.Reactive[str]) -> Any:
     try:
         result = action()
     except ValueError as problem:  # sim.config.InputError and other bad values
-        error.set(str(problem).splitlines()[0])
+        error.set(_friendly(problem))
         return None
     error.set("")
     return result
+
+
+def _friendly(problem: ValueError) -> str:
+    """The first line of a bad value's message, without the "page: " prefix and capitalised."""
+    line = str(problem).splitlines()[0].removeprefix("page: ")
+    return line[:1].upper() + line[1:]
+
+
+def _opening(search: str | None) -> tuple[Settings, str, str, str]:
+    """Settings, lesson key, speed and a message (``""``: none) for the page's address: its settings,
+    or the opening lesson if it has none or a bad value (named in the message)."""
+    try:
+        settings, key, speed = decode(search)
+        if key and key not in BY_KEY:
+            raise InputError("page address", "lesson", f"{key!r} is not allowed", ", ".join(BY_KEY))
+        if key:
+            settings = BY_KEY[key].settings(BY_KEY[key].seed)[0]
+        elif not search:
+            settings, key = OPENING.settings(OPENING.seed)[0], OPENING.key
+        start(settings)
+    except InputError as problem:
+        return (
+            OPENING.settings(OPENING.seed)[0],
+            OPENING.key,
+            "normal",
+            f"{_friendly(problem)} (the page opened a lesson)",
+        )
+    return settings, key, speed, ""
 
 
 def _label(html: str) -> None:
@@ -68,11 +98,11 @@ def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[
 
     solara.Select(
         "Scenario",
-        values=shipped("scenarios"),
+        values=choices("scenarios"),
         value=s.scenario,
         on_value=lambda v: restart(s.replace(scenario=v, warning_noise=None)),
     )
-    solara.Select("Strategy preset", values=presets(), value=s.strategy, on_value=choose_strategy)
+    solara.Select("Strategy", values=choices("strategies"), value=s.strategy, on_value=choose_strategy)
     start_values = pillar_defaults(run.strategy)
     for pillar in PILLARS:
         roman = Pillar(pillar).name
@@ -119,10 +149,15 @@ def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[
 
 
 def _buttons(
-    run: Run, advance: Callable[[int], None], reset: Callable[[], None], playing: solara.Reactive[bool]
+    run: Run,
+    advance: Callable[[int], None],
+    reset: Callable[[], None],
+    playing: solara.Reactive[bool],
+    speed: str,
+    choose_speed: Callable[[str], None],
 ) -> None:
-    """Reset, Step, +10 weeks, Play and Pause."""
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
+    """Reset, Step, +10 weeks, Play and Pause, and the playback speed."""
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "align-items": "center"}):
         solara.Button("Reset", on_click=reset, color="secondary")
         busy = run.finished or playing.value
         solara.Button("Step", on_click=lambda: advance(1), color="primary", disabled=busy)
@@ -131,6 +166,8 @@ def _buttons(
             solara.Button("Pause", on_click=lambda: playing.set(False), color="warning")
         else:
             solara.Button("Play", on_click=lambda: playing.set(True), color="success", disabled=run.finished)
+        solara.Text("Speed:", style={"margin-left": "12px"})
+        solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), on_value=choose_speed)
 
 
 def _headline(run: Run) -> None:
@@ -211,7 +248,7 @@ def SideBySide(settings: Settings) -> None:
             "random shock, so any difference comes from the strategies alone.",
         )
         with solara.Row(style={"align-items": "center", "gap": "12px"}):
-            solara.Select("Strategy B", values=presets(), value=other)
+            solara.Select("Strategy B", values=choices("strategies"), value=other)
             solara.Button("Run side by side", on_click=compare, color="primary")
         if error.value:
             solara.Error(error.value)
@@ -241,7 +278,7 @@ def ManyRuns(settings: Settings) -> None:
             "the spread is what chance alone does.",
         )
         with solara.Row(style={"align-items": "center", "gap": "12px"}):
-            solara.Select("Strategy B", values=presets(), value=other)
+            solara.Select("Strategy B", values=choices("strategies"), value=other)
             solara.Button(
                 f"Run {RUNS} times", on_click=lambda: asked.set(asked.value + 1), color="primary",
                 disabled=result.pending,
@@ -291,58 +328,123 @@ def _pair_result(done: Pair) -> None:
     )
 
 
+def _page_open() -> Callable[[], bool]:
+    """A test of whether the browser tab that runs this page is still connected (always true outside
+    a Solara server), so that Play stops when the tab closes."""
+    from solara.server import kernel_context
+    from solara.server.kernel_context import PageStatus
+
+    try:
+        context = kernel_context.get_current_context()
+    except Exception:  # no server (a test rendering the page)
+        return lambda: True
+    return lambda: PageStatus.CONNECTED in tuple(context.page_status.values())
+
+
 @solara.component
 def Page() -> None:
     """The classroom page."""
-    settings = solara.use_reactive(DEFAULTS)
-    run = solara.use_reactive(solara.use_memo(lambda: start(DEFAULTS), []))
-    error = solara.use_reactive("")
+    router = solara.use_router()
+    first_settings, first_lesson, first_speed, first_message = solara.use_memo(lambda: _opening(router.search), [])
+    settings = solara.use_reactive(first_settings)
+    lesson_key = solara.use_reactive(first_lesson)
+    speed = solara.use_reactive(first_speed)
+    run = solara.use_reactive(solara.use_memo(lambda: start(first_settings), []))
+    error = solara.use_reactive(first_message)
     playing = solara.use_reactive(False)
     size_by = solara.use_reactive("deaths")
     tick = solara.use_reactive(0)
+    asked = solara.use_reactive(frozenset())
+    question = solara.use_reactive("")
+    page_open = solara.use_memo(_page_open, [])
 
-    def restart(new: Settings) -> None:
+    def remember(new: Settings, key: str, pace: str | None = None) -> None:
+        """Write the settings into the page's address (a reload or a shared link shows this run)."""
+        router.push(f"{router.path}?{encode(new, key, pace or speed.value)}")
+
+    def choose_speed(pace: str) -> None:
+        speed.set(pace)
+        remember(settings.value, lesson_key.value, pace)
+
+    def restart(new: Settings, key: str = "") -> None:
+        """Start again at week 0 with ``new`` (in lesson ``key``; a changed control leaves the lesson)."""
         playing.set(False)
+        asked.set(frozenset())
+        question.set("")
         settings.set(new)
         fresh = _attempt(lambda: start(new), error)
         if fresh is not None:
+            lesson_key.set(key)
             run.set(fresh)
+            remember(new, key)
+
+    def choose_lesson(key: str) -> None:
+        if key:
+            lesson = BY_KEY[key]
+            restart(lesson.settings(lesson.seed)[0], key)
+        else:
+            lesson_key.set("")
+            remember(settings.value, "")
+
+    def pause_at(events: list) -> bool:
+        """Stop at the first event of a lesson's pause kind not asked yet; show its question."""
+        lesson = BY_KEY.get(lesson_key.value)
+        kinds = {e.kind for e in events}
+        for pause in lesson.pauses if lesson else ():
+            if pause.kind in kinds and pause.kind not in asked.value:
+                asked.set(asked.value | {pause.kind})
+                question.set(f"Week {run.value.week}: {pause.question}")
+                playing.set(False)
+                return True
+        return False
 
     def advance(weeks: int) -> None:
+        question.set("")
         for _ in range(weeks):
-            run.value.step()
+            if pause_at(run.value.step()):
+                break
         tick.set(tick.value + 1)
 
     def play() -> None:
         try:
-            while playing.value and not run.value.finished:
-                time.sleep(PLAY_SECONDS)
+            while playing.value and not run.value.finished and page_open():
+                time.sleep(SPEEDS[speed.value])
                 if playing.value:  # not paused meanwhile
                     advance(1)
         except Exception as problem:  # shown in the page; the server keeps serving
-            error.set(f"the run stopped: {problem}")
+            error.set(f"The run stopped: {problem}")
             traceback.print_exc()
         playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
 
+    def resume() -> None:
+        question.set("")
+        playing.set(True)
+
     current: Run = run.value
+    lesson: Lesson | None = BY_KEY.get(lesson_key.value)
     positions = solara.use_memo(lambda: charts.layout(current), [current.scenario.name])
     shown = [current, tick.value, size_by.value]
     figures = solara.use_memo(lambda: charts.frame(current, positions, size_by.value), shown)
     solara.Title("R2P classroom")
     solara.Style(CSS)
     with solara.Sidebar():
+        LessonPicker(lesson_key.value, choose_lesson)
         solara.HTML(tag="h2", unsafe_innerHTML="Controls")
         _controls(settings, current, restart)
-        if error.value:
-            solara.Error(error.value, classes=["r2p-error"])
     with solara.Column(style={"padding": "8px"}):
         solara.HTML(tag="h1", unsafe_innerHTML="Responsibility to Protect: a crisis week by week")
         if error.value:
-            solara.Error(f"{error.value} (the run shown still uses the last valid settings)")
+            solara.Error(f"{error.value} (the run shown still uses the last valid settings)", classes=["r2p-error"])
         _headline(current)
-        _buttons(current, advance, lambda: restart(settings.value), playing)
+        _buttons(
+            current, advance, lambda: restart(settings.value, lesson_key.value), playing, speed.value, choose_speed
+        )
+        if lesson is not None:
+            LessonCard(lesson, question.value, resume)
+            if current.finished:
+                DebriefCard(lesson, lesson.seed)
         with solara.lab.Tabs():
             with solara.lab.Tab("Crisis"), solara.Columns([3, 2]):
                 with solara.Column():
@@ -356,3 +458,5 @@ def Page() -> None:
                 SideBySide(settings.value)
             with solara.lab.Tab(f"{RUNS} runs"):
                 ManyRuns(settings.value)
+            with solara.lab.Tab("Info"):
+                InfoTab()

@@ -91,13 +91,19 @@ def _padded(points: np.ndarray, pad: float) -> np.ndarray:
     return points + offset / norm * pad
 
 
+VETO_MARK = "X"
+"""Label of the mark on a state's tension line in a week a draft on it was vetoed."""
+
+
 def _state_markers(run: Run, state: int, history: np.ndarray) -> dict:
-    """ECharts ``markPoint``: a triangle on ``state``'s tension line in each week a measure took
-    effect for it, naming the measures when hovered (no labels to pile up)."""
-    weeks: dict[int, list[str]] = {}
+    """ECharts ``markPoint``s on ``state``'s tension line: a triangle in each week a measure took
+    effect for it and a labelled diamond in each week a draft on it was vetoed, the measures or the
+    vetoing members named when hovered (no labels to pile up)."""
+    weeks: dict[tuple[int, bool], list[str]] = {}
     for event in run.markers():
         if event.state == state:
-            weeks.setdefault(event.week, []).append(event.instrument.replace("_", " "))
+            text = event.instrument.replace("_", " ") if event.kind != "veto" else event.text.split(": ", 1)[1]
+            weeks.setdefault((event.week, event.kind == "veto"), []).append(text)
     return {
         "symbol": "triangle",
         "symbolSize": 14,
@@ -107,9 +113,25 @@ def _state_markers(run: Run, state: int, history: np.ndarray) -> dict:
         "data": [
             {
                 "coord": [week, round(float(history[week, state]), 4)],
-                "name": f"{run.names[state]}, week {week}: " + ", ".join(measures),
+                "name": f"{run.names[state]}, week {week}: " + ", ".join(texts),
+                **(
+                    {
+                        "symbol": "diamond",
+                        "symbolSize": 22,
+                        "itemStyle": {"color": "#000"},
+                        "label": {
+                            "show": True,
+                            "formatter": VETO_MARK,
+                            "color": "#fff",
+                            "fontSize": 12,
+                            "fontWeight": "bold",
+                        },
+                    }
+                    if veto
+                    else {}
+                ),
             }
-            for week, measures in weeks.items()
+            for (week, veto), texts in weeks.items()
         ],
     }
 
@@ -271,7 +293,7 @@ def tension_chart(run: Run) -> dict:
     return {
         "animation": False,
         "title": {
-            "text": "Tension per state (triangles: a measure takes effect there; point at one to see which)",
+            "text": "Tension per state (triangle: a measure takes effect there; X: a veto; point at one for more)",
             "textStyle": {"fontSize": 16},
         },
         "grid": {"left": 55, "right": 110, "top": 50, "bottom": 45},

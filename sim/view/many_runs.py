@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from sim.rules.outcomes import TRAJECTORY
 from sim.simulate import simulate
 from sim.view.charts import A_COLOUR, B_COLOUR
-from sim.view.session import Settings, build_inputs
+from sim.view.session import Settings, build_inputs, label
 
 RUNS = 200
 """Replications per strategy the page runs."""
@@ -56,6 +56,13 @@ class Spread:
         return int(self.deaths.shape[1])
 
     @property
+    def typical(self) -> bool:
+        """Whether replication 0 (the run the Crisis tab shows) has a paired difference within the
+        middle half of all the replications' (neither a lucky nor an unlucky draw)."""
+        low, high = np.quantile(self.differences, (0.25, 0.75))
+        return bool(low <= self.differences[0] <= high)
+
+    @property
     def differences(self) -> np.ndarray:
         """Paired differences of deaths, B - A, per replication."""
         return self.deaths[1] - self.deaths[0]
@@ -85,19 +92,19 @@ class Spread:
         )
 
 
-def many_runs(settings: Settings, strategy_b: str, reps: int = RUNS) -> Spread:
-    """Replications ``0 .. reps - 1`` of ``settings`` (strategy A) and of the same settings with the
-    preset ``strategy_b`` (B), on the Numba engine (raises :class:`sim.config.InputError` on bad
-    settings)."""
+def many_runs(settings: Settings, b: Settings | str, reps: int = RUNS) -> Spread:
+    """Replications ``0 .. reps - 1`` of ``settings`` (strategy A) and of ``b`` (B: its own settings,
+    or a preset name for A's settings with that preset), on the Numba engine (raises
+    :class:`sim.config.InputError` on bad settings)."""
     deaths, atrocity, fans, names = [], [], [], []
     deaths_index = TRAJECTORY.index("deaths")
-    for chosen in (settings, settings.replace(strategy=strategy_b)):
+    for chosen in (settings, settings.replace(strategy=b) if isinstance(b, str) else b):
         scenario, strategy, seed = build_inputs(chosen)
         table, paths = simulate(scenario, strategy, reps, seed, trajectories=True)
         deaths.append(table["deaths"].to_numpy(float))
         atrocity.append(table["atrocity_weeks_any"].to_numpy() > 0)
         fans.append(np.quantile(paths[:, :, deaths_index, :].sum(axis=2), BANDS, axis=0))
-        names.append(strategy.name)
+        names.append(label(strategy))
     return Spread((names[0], names[1]), seed, np.array(deaths), np.array(atrocity), np.array(fans))
 
 

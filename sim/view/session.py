@@ -18,7 +18,7 @@ from sim.engines.mesa_model import R2PModel
 from sim.limits import MAX_SEED
 from sim.parameters import P
 from sim.scenario import Scenario, load_scenario
-from sim.strategy import MAX_DELAY, Strategy, load_strategy
+from sim.strategy import MAX_DELAY, Strategy, historical, load_strategy, presets
 from sim.view.event_log import EventLog
 from sim.view.narrative import Event, narrate, snapshot
 
@@ -82,6 +82,12 @@ def pillar_defaults(strategy: Strategy) -> dict[str, list[float]]:
     return out
 
 
+def choices(kind: str) -> list[str]:
+    """What the page offers: the shipped scenarios, or the strategy presets and the historical
+    "what was done" strategies (``kind``: ``"scenarios"`` or ``"strategies"``)."""
+    return presets() + historical() if kind == "strategies" else shipped(kind)
+
+
 def shipped_name(kind: str, field: str, value: str) -> str:
     """``value`` if it is the name of a shipped file of ``kind`` (``"scenarios"``, ``"strategies"``).
 
@@ -93,7 +99,7 @@ def shipped_name(kind: str, field: str, value: str) -> str:
     InputError
         If it is not one of the shipped names (the same message whatever the value names).
     """
-    names = shipped(kind)
+    names = choices(kind)
     if value not in names:
         raise InputError("page", field, f"{value!r} is not a shipped {field}", ", ".join(names))
     return value
@@ -127,6 +133,11 @@ def build_inputs(settings: Settings) -> tuple[Scenario, Strategy, int]:
     if settings.warning_noise is not None:
         scenario = scenario.with_params(warning_noise=float(settings.warning_noise))
     return scenario, strategy, parse_seed(settings.seed)
+
+
+def label(strategy: Strategy) -> str:
+    """How the page names a strategy: its name, and "with veto restraint" when the switch is on."""
+    return f"{strategy.name} with veto restraint" if strategy.veto_restraint else strategy.name
 
 
 def warning_noise(scenario: Scenario) -> float:
@@ -200,8 +211,8 @@ class Run:
         return new
 
     def markers(self) -> list[Event]:
-        """Events at which an instrument took effect (for chart markers)."""
-        return [e for e in self.events if e.kind in ("active", "assembly")]
+        """Events the charts mark: an instrument taking effect, a General Assembly recommendation, a veto."""
+        return [e for e in self.events if e.kind in ("active", "assembly", "veto")]
 
     def tension_history(self) -> np.ndarray:
         """Tension per week (rows, week 0 first) and state (columns)."""

@@ -56,11 +56,11 @@ class Pair:
         return [(key, oa[key], ob[key], ob[key] - oa[key]) for key in COMPARED]
 
 
-def pair(settings: Settings, strategy_b: str) -> Pair:
-    """A :class:`Pair` run to the horizon: ``settings`` as strategy A, the same settings with the
-    preset ``strategy_b`` as B (raises :class:`sim.config.InputError` on bad settings)."""
-    a = Run(*build_inputs(settings))
-    b = Run(*build_inputs(settings.replace(strategy=strategy_b)))
-    result = Pair(a, b)
+def pair(settings: Settings, b: Settings | str) -> Pair:
+    """A :class:`Pair` run to the horizon: ``settings`` as strategy A and ``b`` as B, either B's own
+    settings or a preset name (A's settings with that preset). Raises
+    :class:`sim.config.InputError` on bad settings."""
+    b = settings.replace(strategy=b) if isinstance(b, str) else b
+    result = Pair(Run(*build_inputs(settings)), Run(*build_inputs(b)))
     result.run_to_end()
     return result

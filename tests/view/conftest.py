@@ -59,3 +59,59 @@ def launch_view(tmp_path_factory) -> Iterator[Callable[[], tuple[subprocess.Pope
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("R2P_ARTIFACTS", REPO / "test-artifacts" / "view"))
+
+
+def _require_browser() -> None:
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is missing (pip install -e '.[test]')"
+    if problem is None:
+        return
+    if os.environ.get("R2P_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required (R2P_REQUIRE_BROWSER=1) but {problem}")
+    pytest.skip(f"browser tests skipped: {problem}")
+
+
+@pytest.fixture(scope="module")
+def server(launch_view):
+    _require_browser()
+    process, url, log = launch_view()
+    yield url, log
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The folder for the browser tests' screenshots (``test-artifacts/view/`` or ``$R2P_ARTIFACTS``)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

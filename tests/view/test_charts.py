@@ -68,3 +68,20 @@ def test_phase_colours_are_told_apart_by_lightness():
 
     others = [lightness(c) for p, c in charts.PHASE_COLOURS.items() if p != Phase.ATROCITY]
     assert lightness(charts.PHASE_COLOURS[Phase.ATROCITY]) < min(others) - 0.3
+
+
+def test_a_veto_is_marked_on_its_states_line():
+    from sim.view.lessons import BY_KEY
+
+    lesson = BY_KEY["veto"]
+    run = start(lesson.settings(lesson.seed)[0])
+    while not run.finished:
+        run.step()
+    vetoes = [e for e in run.events if e.kind == "veto"]
+    assert vetoes, "the veto lesson's run has a veto"
+    series = charts.tension_chart(run)["series"]
+    for event in vetoes:
+        marks = [p for p in series[event.state]["markPoint"]["data"] if p["coord"][0] == event.week]
+        diamonds = [p for p in marks if p.get("symbol") == "diamond"]
+        assert len(diamonds) == 1 and diamonds[0]["label"]["formatter"] == charts.VETO_MARK
+        assert "veto" in diamonds[0]["name"]
