@@ -108,3 +108,13 @@ def test_bad_levers_give_one_line(head: str, tables: str, expected: str, tmp_pat
     with pytest.raises(sim.InputError) as caught:
         _load(tmp_path, head, tables)
     assert "\n" not in str(caught.value) and expected in str(caught.value), caught.value
+
+
+def test_full_factorial_crosses_the_levers_levels_with_the_futures(tmp_path: Path) -> None:
+    experiment = _load(tmp_path, 'sampler = "full_factorial"\nlevels = 2\n', UNCERTAIN + LEVERS)
+    points = experiment.points()
+    assert len(points) == 2 * (2 * 2) * (2 * 2 * 2), "strategies x lever levels x future levels"
+    delays = [dict(p.settings)["strategy.pillar3.delay"] for p in points[:32]]
+    assert delays == [0] * 16 + [12] * 16
+    with pytest.raises(sim.InputError, match=r"experiment\.policies: is not used by full_factorial"):
+        _load(tmp_path, 'sampler = "full_factorial"\nlevels = 2\npolicies = 4\n', UNCERTAIN + LEVERS)
