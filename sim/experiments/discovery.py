@@ -89,8 +89,9 @@ def read_cases(folder: Path, expression: str, share: float) -> Cases:
     manifest = read_manifest(folder)
     sampled = manifest.get("inputs") or {}
     if not sampled.get("uncertain"):
-        raise InputError(folder, "", "has no uncertain inputs to discover scenarios in",
-                         "the results folder of an experiment with an [uncertain] table")  # fmt: skip
+        raise InputError(folder, "", "has no uncertain inputs to discover scenarios in (its manifest lists none)",
+                         "the results folder of an experiment with an [uncertain] table; a folder swept before "
+                         "r2p recorded its inputs: 'r2p sweep FILE --overwrite'")  # fmt: skip
     if not manifest.get("finished"):
         raise InputError(folder, "", "the sweep has not finished", "run the same 'r2p sweep' command again")
     design = read_design(folder, outputs=False)
