@@ -1,5 +1,5 @@
-"""Command line: ``r2p run``, ``sweep``, ``compare``, ``plot``, ``sensitivity``, ``validate``, ``calibrate``, ``fit``,
-``view``, ``scenarios``, ``strategies``, ``schema``; one module of this package per command.
+"""Command line: ``r2p run``, ``sweep``, ``compare``, ``plot``, ``sensitivity``, ``discover``, ``validate``,
+``calibrate``, ``fit``, ``view``, ``scenarios``, ``strategies``, ``schema``; one module of this package per command.
 
 Every input error ends the program with one line on standard error naming the file or flag, the
 field and what is allowed, exit status 2, and nothing written.
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from sim.cli import calibrate, compare, fit, listing, plot, run, schema, sensitivity, sweep, validate, view
+from sim.cli import calibrate, compare, discover, fit, listing, plot, run, schema, sensitivity, sweep, validate, view
 from sim.cli.arguments import Parser
 from sim.config import InputError
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="r2p", description="Simulate atrocity escalation and R2P responses.")
     parser.add_argument("--version", action="version", version=f"r2p {metadata.version('r2p-sim')}")
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
-    for command in (run, sweep, compare, sensitivity, plot, validate, calibrate, fit, view):
+    for command in (run, sweep, compare, sensitivity, discover, plot, validate, calibrate, fit, view):
         command.add_parser(commands)
     listing.add_parsers(commands)
     schema.add_parser(commands)

@@ -32,6 +32,17 @@ def whole(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def share(text: str) -> float:
+    """A parser of shares: numbers from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a number from 0 to 1")
+    return value
+
+
 def reps_argument(least: int) -> Callable[[str], int]:
     """A parser of ``--reps`` values: whole numbers from ``least`` to ``MAX_REPS``."""
 

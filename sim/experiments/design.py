@@ -19,9 +19,20 @@ An optional ``[uncertain]`` table gives inputs to sample rather than list, with 
     "scenario.model.shock_sd" = { low = 0.02, high = 0.04 }
     "scenario.states.Eastmarch.leadership" = { values = ["divided", "determined"] }
 
-Design points are the product of scenarios, strategies, grid values and samples, in file order.
-Every point uses the same root seed, so replication *r* sees the same shocks at every point
-(common random numbers across the whole design). Keys are looked up in
+``sampler`` may also be ``"sobol"`` (scrambled; ``samples`` a power of 2) or
+``"full_factorial"`` (every combination of ``levels = K`` values per input, no ``samples``).
+
+An optional ``[levers]`` table, of the same form but with strategy keys only, gives the choices
+of the responders: ``policies = M`` settings of them are sampled by the same sampler from a seed
+derived from the root seed (:func:`lever_seed`), and every policy meets every sample of
+``[uncertain]`` (the same futures)::
+
+    [levers]
+    "strategy.pillar3.delay" = { low = 0, high = 12 }
+
+Design points are the product of scenarios, strategies, grid values, policies and samples, in
+file order. Every point uses the same root seed, so replication *r* sees the same shocks at every
+point (common random numbers across the whole design). Keys are looked up in
 :mod:`sim.schema.registry`, which also checks their values.
 """
 
@@ -35,7 +46,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sim.config import InputError, read_toml, resolve
-from sim.experiments.sampling import Uncertain, latin_hypercube
+from sim.experiments.sampling import Uncertain, design_size, sample
 from sim.posterior import Posterior
 from sim.scenario import Scenario, load_scenario
 from sim.schema.experiment import MAX_POINTS, ExperimentFile, UncertainInput
@@ -81,19 +92,40 @@ class Experiment:
     source: str = ""
     uncertain: tuple[Uncertain, ...] = ()
     samples: int = 0
+    sampler: str = "latin_hypercube"
+    levels: int = 0
+    levers: tuple[Uncertain, ...] = ()
+    policies: int = 0
 
     def points(self) -> list[DesignPoint]:
-        """Every design point, numbered from 0 in file order (the samples innermost)."""
+        """Every design point, numbered from 0 in file order (the policies, then the samples innermost)."""
         keys = [key for key, _ in self.grid]
         combos = list(itertools.product(*(values for _, values in self.grid)))
-        draws = latin_hypercube(self.uncertain, self.samples, self.seed)
+        draws = sample(self.uncertain, self.sampler, self.samples, self.levels, self.seed)
+        policies = sample(self.levers, self.sampler, self.policies, self.levels, lever_seed(self.seed))
         points = []
-        for scenario, strategy, combo, draw in itertools.product(self.scenarios, self.strategies, combos, draws):
-            settings = (*zip(keys, combo, strict=True), *draw)
+        product = itertools.product(self.scenarios, self.strategies, combos, policies, draws)
+        for scenario, strategy, combo, policy, draw in product:
+            settings = (*zip(keys, combo, strict=True), *policy, *draw)
             for key, value in settings:
                 scenario, strategy = apply_setting(scenario, strategy, key, value, self.source)
             points.append(DesignPoint(len(points), scenario, strategy, settings))
         return points
+
+    def inputs(self) -> dict[str, dict[str, dict[str, object]]]:
+        """The sampled inputs, split ``{"uncertain": {key: range}, "levers": {key: range}}``; a
+        range is ``{"low", "high", "integer"}`` or ``{"values"}`` (for the manifest: the columns of
+        ``design.csv`` that hold each point's sampled values)."""
+        return {
+            "uncertain": {i.key: i.described() for i in self.uncertain},
+            "levers": {i.key: i.described() for i in self.levers},
+        }
+
+
+def lever_seed(seed: int) -> int:
+    """The seed of the lever samples, derived from the root seed (so that the policies are not
+    the same points of the unit cube as the futures)."""
+    return int.from_bytes(hashlib.sha256(f"r2p levers {seed}".encode()).digest()[:8], "big") >> 1
 
 
 def apply_setting(
@@ -120,9 +152,10 @@ _OTHER_KINDS = (
 
 
 def uncertain_input(key: str, table: UncertainInput, scenarios: tuple[Scenario, ...], strategy: Strategy,
-                    file: str | Path) -> Uncertain:  # fmt: skip
-    """One ``[uncertain]`` input, its key and every value it can take checked on every scenario."""
-    where = f'uncertain."{key}"'
+                    file: str | Path, section: str = "uncertain") -> Uncertain:  # fmt: skip
+    """One ``[uncertain]`` (or ``[levers]``: ``section``) input, its key and every value it can
+    take checked on every scenario."""
+    where = f'{section}."{key}"'
     field = lookup(key, file, where)
     if table.values is not None:
         ends, item = table.values, Uncertain(key, values=table.values)
@@ -155,15 +188,18 @@ def parse_experiment(data: dict, file: str | Path, text: bytes) -> Experiment:
                 field.apply(scenario, strategies[0], value, file)
         grid.append((key, values))
     uncertain = tuple(uncertain_input(k, t, scenarios, strategies[0], file) for k, t in checked.uncertain.items())
-    samples = head.samples or 0
-    count = len(scenarios) * len(strategies) * max(samples, 1)
+    levers = tuple(uncertain_input(k, t, scenarios, strategies[0], file, "levers") for k, t in checked.levers.items())
+    samples, policies, levels = head.samples or 0, head.policies or 0, head.levels or 0
+    count = len(scenarios) * len(strategies) * design_size(uncertain, head.sampler, samples, levels)
+    count *= design_size(levers, head.sampler, policies, levels)
     for _, values in grid:
         count *= len(values)
     if count > MAX_POINTS:
         raise InputError(file, "grid", f"{count} design points", f"at most {MAX_POINTS}")
     digest = hashlib.sha256(text).hexdigest()
     return Experiment(head.name, head.description, head.seed, head.reps, head.weeks, scenarios, strategies,
-                      tuple(grid), digest, str(file), uncertain, samples)  # fmt: skip
+                      tuple(grid), digest, str(file), uncertain, samples, head.sampler, levels, levers,
+                      policies)  # fmt: skip
 
 
 def load_named(loader: Callable[[str], T], name: str, file: str | Path, where: str) -> T:

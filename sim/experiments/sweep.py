@@ -82,13 +82,18 @@ def sweep(
     evaluate(points, reps, experiment.seed, folder, identity={"experiment": experiment.name,
              "digest": experiment.digest}, info={"source": str(source), "command": command,
              "horizon_weeks": {p.scenario.name: experiment.weeks or p.scenario.weeks for p in points},
-             **posterior_record(posterior)},
+             **posterior_record(posterior), **sampled_inputs(experiment)},
              weeks=experiment.weeks, workers=workers, chunk=chunk, scheduler=scheduler, progress=bool(progress),
              desc=experiment.name, finished=summarise, add_reps=add_reps, overwrite=overwrite,
              notify=notify)  # fmt: skip
     write_table(pd.DataFrame([row for p in points for row in summaries[p.index]]), folder / SUMMARY)
     record_file(folder, SUMMARY)
     return folder
+
+
+def sampled_inputs(experiment: Experiment) -> dict[str, object]:
+    """The manifest's record of the sampled inputs (``inputs``: :meth:`Experiment.inputs`), if any."""
+    return {"inputs": experiment.inputs()} if experiment.uncertain or experiment.levers else {}
 
 
 def _reps_in(folder: Path, experiment: Experiment) -> int:

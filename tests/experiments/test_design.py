@@ -231,7 +231,17 @@ BAD_UNCERTAIN = {
                                        "takes no numbers"),
     "also in the grid": (('"strategy.veto_restraint" = [false, true]', '"strategy.pillar3.delay" = [1, 2]'),
                          "is also a [grid] key"),
-    "unknown sampler": (('sampler = "latin_hypercube"', 'sampler = "sobol"'), "experiment.sampler"),
+    "unknown sampler": (('sampler = "latin_hypercube"', 'sampler = "halton"'), "experiment.sampler"),
+    "sobol not a power of 2": (('sampler = "latin_hypercube"', 'sampler = "sobol"'),
+                               "experiment.samples: 10 is not a power of 2 (needed by sobol)"),
+    "full factorial with samples": (('sampler = "latin_hypercube"', 'sampler = "full_factorial"\nlevels = 3'),
+                                    "experiment.samples: is not used by full_factorial"),
+    "full factorial without levels": (('samples = 10\nsampler = "latin_hypercube"', 'sampler = "full_factorial"'),
+                                      "experiment.levels: missing"),
+    "levels without full factorial": (('sampler = "latin_hypercube"', 'sampler = "latin_hypercube"\nlevels = 3'),
+                                      "experiment.levels: is only used by full_factorial"),
+    "lever not a strategy key": (("[uncertain]", '[levers]\n"scenario.warning.noise" = { low = 0.05, high = 0.2 }\n'
+                                  "\n[uncertain]"), 'levers."scenario.warning.noise": is not a strategy key'),
     "unknown field": (("{ low = 0, high = 6 }", "{ low = 0, high = 6, step = 1 }"),
                       'uncertain."strategy.pillar3.delay".step: unknown field; allowed: low, high, values'),
 }  # fmt: skip
