@@ -151,3 +151,16 @@ def test_the_command_runs_the_model_and_its_strategies_run(toy: Path, tmp_path: 
     before = files(out)
     assert main(["optimize", str(toy), "--out", str(out)]) == 0  # finished: replayed, same files
     assert files(out) == before
+
+
+def test_an_interrupted_command_says_the_finished_generations_are_kept(
+    toy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(optimizing, "optimize", interrupted)
+    assert main(["optimize", str(toy), "--out", str(tmp_path / "out")]) == 130
+    assert "interrupted; finished generations are kept; run the same command to resume" in capsys.readouterr().err
+    assert main(["optimize", str(tmp_path / "missing.toml")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
