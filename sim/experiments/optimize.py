@@ -304,14 +304,16 @@ def optimize(
         (folder / CHUNKS).rmdir()  # made by claim for the runner's results folders; this one has none
     done = read_checkpoint(folder, spec) if resumed else []
     _remove_generations(folder, len(done))  # a run killed just after its checkpoint leaves them
-    meter = Progress(spec.generations, spec.name, min(len(done), spec.generations), "generation", enabled=progress)
+    per_generation = spec.population * spec.futures * spec.reps  # replications scored (a repeated candidate's reused)
+    meter = Progress(spec.generations * per_generation, spec.name, min(len(done), spec.generations) * per_generation,
+                     enabled=progress)  # fmt: skip
     run = evaluate or runner_evaluator(spec, folder, workers, scheduler)
 
     def finished(generation: Generation) -> None:
         done.append(generation)
         write_checkpoint(folder, spec, done)
         _remove_generations(folder, len(done))
-        meter.update(1)
+        meter.update(per_generation)
 
     try:
         generations = search(spec.levers, len(spec.objectives), spec.robust, spec.algorithm, spec.population,
