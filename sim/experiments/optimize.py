@@ -109,7 +109,8 @@ class Optimisation:
     def candidate(self, values: Sequence[object], scenario: Scenario | None = None,
                   strategy: Strategy | None = None) -> tuple[Scenario, Strategy]:  # fmt: skip
         """Scenario and strategy (default: the file's) with the levers set to ``values``."""
-        scenario, strategy = scenario or self.scenario, strategy or self.strategy
+        scenario = self.scenario if scenario is None else scenario
+        strategy = self.strategy if strategy is None else strategy
         for lever, value in zip(self.levers, values, strict=True):
             scenario, strategy = apply_setting(scenario, strategy, lever.key, value, self.source)
         return scenario, strategy

@@ -188,7 +188,7 @@ def search(
 
     problem = Problem(n_var=len(levers), n_obj=objectives, xl=0.0, xu=1.0)
     algo = algorithm(method, population, objectives)
-    algo.setup(problem, termination=("n_gen", generations), seed=seed % 2**32, verbose=False)
+    algo.setup(problem, termination=("n_gen", generations), seed=seed, verbose=False)
     done: list[Generation] = []
     known: dict[Values, np.ndarray] = {}
     best = np.empty(0)
@@ -215,17 +215,9 @@ def search(
 
 def _means(levers: Sequence[Uncertain], encoded: np.ndarray, g: int, known: dict[Values, np.ndarray],
            evaluate: Evaluate) -> np.ndarray:  # fmt: skip
-    """Per-future means of the ``encoded`` candidates: the new ones evaluated (global NumPy random state
-    kept, so evaluation cannot change pymoo's draws), the others as known."""
+    """Per-future means of the ``encoded`` candidates: the new ones evaluated, the others as known.
+    (pymoo draws from its own generator, seeded by :func:`search`, so evaluation cannot change its draws.)"""
     values = [decode(levers, x) for x in encoded]
     new = list(dict.fromkeys(v for v in values if v not in known))
-    if new:
-        state = np.random.get_state()
-        try:
-            results = evaluate(g, new)
-        finally:
-            np.random.set_state(state)
-        fresh = dict(zip(new, np.asarray(results, dtype=float), strict=True))
-    else:
-        fresh = {}
+    fresh = dict(zip(new, np.asarray(evaluate(g, new), dtype=float), strict=True)) if new else {}
     return np.stack([known[v] if v in known else fresh[v] for v in values])
