@@ -58,6 +58,7 @@ from sim.experiments.store import (
     write_table,
 )
 from sim.scenario import Scenario, load_scenario
+from sim.schema import KINDS
 from sim.schema.experiment import UncertainInput
 from sim.schema.optimize import OBJECTIVES, OptimizeFile
 from sim.schema.registry import FAMILIES, lookup
@@ -140,6 +141,10 @@ def _lever(key: str, table: UncertainInput, scenario: Scenario, strategy: Strate
 
 def parse_optimize(data: dict, file: str | Path, text: bytes = b"") -> Optimisation:
     """Validate a parsed optimisation TOML document (``text``: the file's bytes, for its digest)."""
+    other = next((kind for kind in KINDS if kind != "optimize" and kind in data), None)
+    if "optimize" not in data and other is not None:
+        raise InputError(file, "", f"is {'an' if other[0] in 'aeiou' else 'a'} {other} file, not an optimisation file",
+                         "a file with an [optimize] table, e.g. optimize_timing")  # fmt: skip
     checked = validate(OptimizeFile, data, file)
     head = checked.optimize
     scenario = load_named(load_scenario, head.scenario, file, "optimize.scenario")

@@ -164,3 +164,5 @@ def test_an_interrupted_command_says_the_finished_generations_are_kept(
     assert "interrupted; finished generations are kept; run the same command to resume" in capsys.readouterr().err
     assert main(["optimize", str(tmp_path / "missing.toml")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+    assert main(["optimize", "intervention_timing"]) == 2
+    assert "is an experiment file, not an optimisation file" in capsys.readouterr().err
