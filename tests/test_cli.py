@@ -171,8 +171,8 @@ def test_plain_r2p_prints_the_help_and_version_names_the_release(capsys: pytest.
 
 
 def test_help_and_version_load_no_heavy_module() -> None:
-    commands = ["run", "sweep", "compare", "sensitivity", "discover", "plot", "validate", "calibrate", "view",
-                "scenarios", "strategies", "schema"]  # fmt: skip
+    commands = ["run", "sweep", "compare", "sensitivity", "discover", "plot", "validate", "calibrate", "optimize",
+                "view", "scenarios", "strategies", "schema"]  # fmt: skip
     code = f"""
 import contextlib, io, sys
 from sim.cli import main

@@ -30,6 +30,7 @@ def test_notebooks_exist() -> None:
         "06_custom_agents.ipynb",
         "07_posterior.ipynb",
         "08_discovery.ipynb",
+        "09_robust_timing.ipynb",
     ]
 
 

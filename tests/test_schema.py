@@ -21,6 +21,7 @@ from sim.config import REPO_ROOT, InputError
 from sim.experiments.calibration import parse_calibration
 from sim.experiments.design import parse_experiment
 from sim.experiments.fit import parse_fit
+from sim.experiments.optimize import parse_optimize
 from sim.experiments.sensitivity import parse_sensitivity
 from sim.experiments.validation import parse_validation
 from sim.parameters import PARAMETERS, STRATEGY_SWITCHES
@@ -34,7 +35,7 @@ EXPERIMENT_FILES = sorted((REPO_ROOT / "experiments").glob("*.toml"))
 KIND_OF = {
     p: next(
         k
-        for k in ("sensitivity", "validation", "calibration", "fit", "experiment")
+        for k in ("sensitivity", "validation", "calibration", "fit", "optimize", "experiment")
         if k in tomllib.loads(p.read_text())
     )
     for p in EXPERIMENT_FILES
@@ -43,7 +44,7 @@ SHIPPED = {
     "scenario": sorted((REPO_ROOT / "scenarios").glob("*.toml")),
     "strategy": sorted((REPO_ROOT / "strategies").rglob("*.toml")),
     **{kind: [p for p in EXPERIMENT_FILES if KIND_OF[p] == kind]
-       for kind in ("experiment", "sensitivity", "validation", "calibration", "fit")},
+       for kind in ("experiment", "sensitivity", "validation", "calibration", "fit", "optimize")},
 }  # fmt: skip
 PARSE = {
     "scenario": parse_scenario,
@@ -53,6 +54,7 @@ PARSE = {
     "validation": parse_validation,
     "calibration": parse_calibration,
     "fit": parse_fit,
+    "optimize": parse_optimize,
 }
 
 
@@ -126,6 +128,7 @@ UNKNOWN = {
     "sensitivity": [(), ("sensitivity",), ("parameters", 0)],
     "validation": [(), ("validation",), ("typical_state",), ("S3",), ("S9", "start")],
     "calibration": [(), ("calibration",), ("episodes", 0)],
+    "optimize": [(), ("optimize",)],
 }
 
 

@@ -25,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help=f"parameter sets drawn for the predictive checks (default {DRAWS})")  # fmt: skip
     parser.add_argument("--write-docs", action="store_true",
                         help=f"also copy the report to the tracked {DOCS}/fit.md and {DOCS}/fit/")  # fmt: skip
-    parser.set_defaults(handler=run, resumable=True)
+    parser.set_defaults(handler=run, resumable="finished generations are kept")
     return parser
 
 

@@ -18,6 +18,7 @@ KINDS = {
     "validation": ("sim.schema.validation", "ValidationFile"),
     "calibration": ("sim.schema.calibration", "CalibrationFile"),
     "fit": ("sim.schema.fit", "FitFile"),
+    "optimize": ("sim.schema.optimize", "OptimizeFile"),
 }
 """Each kind of input file and the module and model that describe it."""
 

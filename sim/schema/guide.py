@@ -19,6 +19,7 @@ from sim.parameters import BY_NAME
 from sim.schema.calibration import CalibrationHead, EpisodeTable
 from sim.schema.experiment import ExperimentHead, UncertainInput
 from sim.schema.fit import FitHead, PriorTable, TargetTable
+from sim.schema.optimize import OptimizeHead
 from sim.schema.rules import Doc, rule_of
 from sim.schema.scenario import (
     WARNING_KEYS,
@@ -116,6 +117,7 @@ def tables() -> dict[str, str]:
         "fields-parameters": ParameterInput, "fields-validation": ValidationHead,
         "fields-calibration": CalibrationHead, "fields-episodes": EpisodeTable,
         "fields-fit": FitHead, "fields-priors": PriorTable, "fields-targets": TargetTable,
+        "fields-optimize": OptimizeHead,
     }  # fmt: skip
     out = {name: field_table(model) for name, model in models.items()}
     out.update({"fields-warning": warning_table(), "model-parameters": parameter_table(),
