@@ -29,6 +29,7 @@ def test_notebooks_exist() -> None:
         "05_sensitivity.ipynb",
         "06_custom_agents.ipynb",
         "07_posterior.ipynb",
+        "10_ema_workbench.ipynb",
     ]
 
 
