@@ -3,7 +3,9 @@ runner's numbers bit for bit, one-line errors, a picklable model function, PRIM 
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
+import sys
 from pathlib import Path
 
 import ema_workbench
@@ -154,3 +156,18 @@ def test_optimize_finds_a_pareto_set_from_its_seed() -> None:
     assert len(front) >= 1 and front["strategy_pillar3_delay"].between(0, 12).all()
     assert front.equals(runs[1])
     assert isinstance(model.function.inputs[0], Input)
+
+
+def test_the_benchmark_reports_every_row(tmp_path: Path) -> None:
+    """``benchmarks/ema.py`` at a tiny size (a smoke test: no timing is checked)."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "ema.py"
+    spec = importlib.util.spec_from_file_location("r2p_benchmarks_ema", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(bench)
+    rows = bench.main(["--experiments", "3", "--reps", "4", "--repeats", "1", "--processes", "0",
+                       "--out", str(tmp_path / "ema.md")])  # fmt: skip
+    assert rows[3].label == "**EMA overhead per experiment (EMA - floor)**"
+    assert len(rows) == 5 and all(r.value.endswith(" ms") for r in rows)
+    assert (tmp_path / "ema.md").read_text().startswith("| EMA Workbench route | result |")
