@@ -171,3 +171,17 @@ def test_the_benchmark_reports_every_row(tmp_path: Path) -> None:
     assert rows[3].label == "**EMA overhead per experiment (EMA - floor)**"
     assert len(rows) == 5 and all(r.value.endswith(" ms") for r in rows)
     assert (tmp_path / "ema.md").read_text().startswith("| EMA Workbench route | result |")
+
+
+def test_given_points_run_as_given(model: ema_workbench.Model) -> None:
+    future = {"scenario_warning_noise": 0.1, "scenario_states_Eastmarch_leadership": "determined"}
+    policies = [{"strategy_pillar3_delay": d, "strategy_veto_restraint": v} for d, v in ((0, True), (9, False))]
+    experiments, outcomes = ema_versions.perform_experiments(
+        model,
+        [ema_versions.point("future", future)],
+        [ema_versions.point(f"policy{k}", p, "policy") for k, p in enumerate(policies)],
+        evaluator=ema_workbench.SequentialEvaluator(model),
+    )
+    assert experiments["strategy_pillar3_delay"].tolist() == [0, 9]
+    for k, policy in enumerate(policies):
+        assert outcomes["deaths_p90"][k] == model.function(**future, **policy)["deaths_p90"]
