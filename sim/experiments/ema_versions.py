@@ -51,7 +51,8 @@ def perform_experiments(
     """EMA's ``perform_experiments`` (scenarios x policies, Latin hypercube samples when counts)
     with the samples drawn from ``seed``: the same seed gives the same experiments.
 
-    In EMA 2.5 this seeds NumPy's global generator, which that version's sampler draws from.
+    In EMA 2.5 this seeds NumPy's global generator, which that version's sampler draws from. EMA
+    3.0 fails on sampled policies without scenarios (``TypeError: can only concatenate list``).
     """
     if EMA_3:
         seeded = {"uncertainty_sampling_kwargs": {"rng": seed}, "lever_sampling_kwargs": {"rng": seed + 1}}
