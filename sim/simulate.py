@@ -81,18 +81,20 @@ def _whole(value: object, low: int, high: int) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and low <= value <= high
 
 
-def _check_run(reps: int, seed: int, engine: str, first: int, weeks: int | None) -> None:
+def check_run(reps: int, seed: int, engine: str = "numba", first: int = 0, weeks: int | None = None,
+              file: str = "simulate") -> None:  # fmt: skip
+    """Check the run arguments of :func:`simulate`; an :class:`InputError` naming ``file`` if one is not allowed."""
     if not _whole(reps, 1, MAX_SEED):
-        raise InputError("simulate", "reps", f"{quote(reps)} is not allowed", "a whole number >= 1")
+        raise InputError(file, "reps", f"{quote(reps)} is not allowed", "a whole number >= 1")
     if not _whole(seed, 0, MAX_SEED):
-        raise InputError("simulate", "seed", f"{quote(seed)} is not allowed", f"a whole number from 0 to {MAX_SEED}")
+        raise InputError(file, "seed", f"{quote(seed)} is not allowed", f"a whole number from 0 to {MAX_SEED}")
     if not _whole(first, 0, MAX_SEED + 1 - reps):
-        raise InputError("simulate", "first", f"{quote(first)} is not allowed",
+        raise InputError(file, "first", f"{quote(first)} is not allowed",
                          f"a whole number >= 0 with first + reps <= {MAX_SEED + 1}")  # fmt: skip
     if weeks is not None and not _whole(weeks, 1, MAX_WEEKS):
-        raise InputError("simulate", "weeks", f"{quote(weeks)} is not allowed", f"a whole number from 1 to {MAX_WEEKS}")
+        raise InputError(file, "weeks", f"{quote(weeks)} is not allowed", f"a whole number from 1 to {MAX_WEEKS}")
     if engine not in ENGINES:
-        raise InputError("simulate", "engine", f"{quote(engine)} is not allowed", ", ".join(ENGINES))
+        raise InputError(file, "engine", f"{quote(engine)} is not allowed", ", ".join(ENGINES))
 
 
 def simulate(
@@ -144,7 +146,7 @@ def simulate(
         With ``trajectories``: shape ``(reps, weeks + 1, len(TRAJECTORY), n_states)``;
         :func:`trajectory_frame` labels it.
     """
-    _check_run(reps, seed, engine, first, weeks)
+    check_run(reps, seed, engine, first, weeks)
     scenario, strategy = load_inputs(scenario, strategy)
     drawn = posterior.draws(seed, first, reps) if posterior is not None else None
     if engine == "numba":

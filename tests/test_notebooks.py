@@ -31,6 +31,7 @@ def test_notebooks_exist() -> None:
         "07_posterior.ipynb",
         "08_discovery.ipynb",
         "09_robust_timing.ipynb",
+        "10_ema_workbench.ipynb",
     ]
 
 
