@@ -240,13 +240,18 @@ class SecurityCouncil(Decider):
 
     def ballots(self, state: int, instrument: int) -> np.ndarray:
         """The 15 members' votes on a draft: the rule, or whoever the vote was handed to."""
-        m = self.model
-        outside = m.outside.get("ballots")
+        outside = self.model.outside.get("ballots")
         if outside is not None:
             votes = np.asarray(outside(self, state, instrument), dtype=np.int64)
             if votes.shape != (COUNCIL_SEATS,) or not np.isin(votes, list(Vote)).all():
                 raise ValueError(f"ballots: {votes!r}; allowed: {COUNCIL_SEATS} votes, each one of {list(Vote)}")
             return votes
+        return self.rule_ballots(state, instrument)
+
+    def rule_ballots(self, state: int, instrument: int) -> np.ndarray:
+        """The 15 members' votes on a draft by the model's rule (what a stand-in is offered as advice;
+        the draws depend on the week, state and instrument only, so asking twice changes nothing)."""
+        m = self.model
         votes = np.empty(COUNCIL_SEATS, np.int64)
         council_ballots(state, instrument, m.week, m.key, m.region, m.world, m.params, m.table, votes)
         return votes

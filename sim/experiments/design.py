@@ -147,6 +147,7 @@ _OTHER_KINDS = (
     ("validation", "the validation of the stylised facts", "r2p validate"),
     ("calibration", "the calibration of the historical episodes", "r2p calibrate"),
     ("fit", "a Bayesian fit of model parameters", "r2p fit"),
+    ("optimize", "a robust search over strategy levers", "r2p optimize FILE"),
 )
 """Top-level tables of the other files in ``experiments/``, what they are and the command that runs them."""
 

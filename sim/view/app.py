@@ -11,7 +11,8 @@ import html
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
+from urllib.parse import parse_qsl
 
 import solara
 import solara.lab
@@ -21,6 +22,8 @@ from sim.config import InputError
 from sim.schema.registry import lookup
 from sim.view import charts, explainer
 from sim.view.address import SPEEDS, decode, encode
+from sim.view.class_session import ClassSession, open_session
+from sim.view.council_cards import ClassPanel, StudentPage, use_session_updates
 from sim.view.lesson_cards import DebriefCard, InfoTab, LessonCard, LessonPicker
 from sim.view.lessons import BY_KEY, LESSONS, Lesson
 from sim.view.many_runs import RUNS, Spread, many_runs, spread_chart
@@ -155,11 +158,13 @@ def _buttons(
     playing: solara.Reactive[bool],
     speed: str,
     choose_speed: Callable[[str], None],
+    council: bool = False,
 ) -> None:
-    """Reset, Step, +10 weeks, Play and Pause, and the playback speed."""
+    """Reset, Step, +10 weeks, Play and Pause, and the playback speed (with students on the
+    ``council``, only Play advances the run, since it waits for their votes)."""
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "align-items": "center"}):
         solara.Button("Reset", on_click=reset, color="secondary")
-        busy = run.finished or playing.value
+        busy = run.finished or playing.value or council
         solara.Button("Step", on_click=lambda: advance(1), color="primary", disabled=busy)
         solara.Button("+10 weeks", on_click=lambda: advance(10), disabled=busy)
         if playing.value:
@@ -168,6 +173,8 @@ def _buttons(
             solara.Button("Play", on_click=lambda: playing.set(True), color="success", disabled=run.finished)
         solara.Text("Speed:", style={"margin-left": "12px"})
         solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), on_value=choose_speed)
+    if council:
+        solara.Text("Students sit on the Council: press Play; the run waits at each draft for their votes.")
 
 
 def _headline(run: Run) -> None:
@@ -343,8 +350,21 @@ def _page_open() -> Callable[[], bool]:
 
 @solara.component
 def Page() -> None:
-    """The classroom page."""
+    """The classroom page: the teacher's page, or a student's (``?join=CODE``)."""
     router = solara.use_router()
+    code = solara.use_memo(lambda: dict(parse_qsl(router.search or "")).get("join"), [])
+    page_open = solara.use_memo(_page_open, [])
+    solara.Style(CSS)
+    if code is not None:
+        with solara.Column(style={"padding": "16px 24px"}):
+            StudentPage(code, page_open)
+    else:
+        Classroom(router, page_open)
+
+
+@solara.component
+def Classroom(router: Any, page_open: Callable[[], bool]) -> None:
+    """The teacher's page."""
     first_settings, first_lesson, first_speed, first_message = solara.use_memo(lambda: _opening(router.search), [])
     settings = solara.use_reactive(first_settings)
     lesson_key = solara.use_reactive(first_lesson)
@@ -356,7 +376,25 @@ def Page() -> None:
     tick = solara.use_reactive(0)
     asked = solara.use_reactive(frozenset())
     question = solara.use_reactive("")
-    page_open = solara.use_memo(_page_open, [])
+    council = solara.use_reactive(cast(ClassSession | None, None))
+    use_session_updates(council.value, page_open)
+    solara.use_effect(lambda: lambda: council.value.end() if council.value else None, [])  # the tab closed
+
+    def seat_class(on: Run) -> None:
+        on.model.hand_over("ballots", council.value.ballots if council.value else None)
+
+    def open_class() -> None:
+        opened = _attempt(open_session, error)
+        if opened is not None:
+            playing.set(False)
+            council.set(opened)
+            seat_class(run.value)
+
+    def end_class() -> None:
+        playing.set(False)
+        council.value.end()
+        council.set(None)
+        seat_class(run.value)
 
     def remember(new: Settings, key: str, pace: str | None = None) -> None:
         """Write the settings into the page's address (a reload or a shared link shows this run)."""
@@ -374,6 +412,7 @@ def Page() -> None:
         settings.set(new)
         fresh = _attempt(lambda: start(new), error)
         if fresh is not None:
+            seat_class(fresh)
             lesson_key.set(key)
             run.set(fresh)
             remember(new, key)
@@ -428,23 +467,23 @@ def Page() -> None:
     shown = [current, tick.value, size_by.value]
     figures = solara.use_memo(lambda: charts.frame(current, positions, size_by.value), shown)
     solara.Title("R2P classroom")
-    solara.Style(CSS)
     with solara.Sidebar():
         LessonPicker(lesson_key.value, choose_lesson)
         solara.HTML(tag="h2", unsafe_innerHTML="Controls")
         _controls(settings, current, restart)
+        ClassPanel(council.value, open_class, end_class)
     with solara.Column(style={"padding": "8px"}):
         solara.HTML(tag="h1", unsafe_innerHTML="Responsibility to Protect: a crisis week by week")
         if error.value:
             solara.Error(f"{error.value} (the run shown still uses the last valid settings)", classes=["r2p-error"])
         _headline(current)
-        _buttons(
-            current, advance, lambda: restart(settings.value, lesson_key.value), playing, speed.value, choose_speed
-        )
+        reset = lambda: restart(settings.value, lesson_key.value)  # noqa: E731
+        _buttons(current, advance, reset, playing, speed.value, choose_speed, council.value is not None)
         if lesson is not None:
             LessonCard(lesson, question.value, resume)
             if current.finished:
-                DebriefCard(lesson, lesson.seed)
+                decisions = tuple(council.value.decisions) if council.value else ()
+                DebriefCard(lesson, lesson.seed, current, decisions)
         with solara.lab.Tabs():
             with solara.lab.Tab("Crisis"), solara.Columns([3, 2]):
                 with solara.Column():

@@ -3,10 +3,12 @@ changed on the same shocks, how this run sits among 200 others, and what the mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.view.class_session import Decision
 from sim.view.lessons import LEAVES_OUT, Lesson
 from sim.view.many_runs import Spread
 from sim.view.session import Run, label
@@ -46,6 +48,8 @@ class Debrief:
     changed: str
     spread: str
     leaves_out: str
+    class_votes: tuple[str, ...] = ()
+    """What the class decided on the Council, and what the model's own votes would have given."""
 
     def markdown(self) -> str:
         """The debrief as Markdown, for the class's notes."""
@@ -55,13 +59,32 @@ class Debrief:
         return (
             f"# {self.title}\n\n{self.point}\n\n## What happened (A)\n\n{events}\n\n"
             f"## A and B on the same shocks\n\n| {head[0]} | {head[1]} | {head[2]} |\n|---|---|---|\n{table}\n\n"
-            f"{self.changed}\n\n## Among 200 runs\n\n{self.spread}\n\n## What the model leaves out\n\n"
-            f"{self.leaves_out}\n"
+            f"{self.changed}\n\n{self._class_section()}## Among 200 runs\n\n{self.spread}\n\n"
+            f"## What the model leaves out\n\n{self.leaves_out}\n"
         )
 
+    def _class_section(self) -> str:
+        if not self.class_votes:
+            return ""
+        lines = "\n".join(f"- {line}" for line in self.class_votes)
+        return f"## What the class decided on the Council\n\n{lines}\n\n"
 
-def debrief(lesson: Lesson, runs: Pair, spread: Spread) -> Debrief:
-    """The debrief of ``lesson`` from its finished runs A and B and their :class:`Spread`."""
+
+def class_votes(decisions: Sequence[Decision], with_class: Run, without: Run) -> tuple[str, ...]:
+    """The debrief's lines on a class session: each vote, then the run with the class's votes beside
+    the same run with the model voting in every seat."""
+    if not decisions:
+        return ()
+    return (
+        *(d.text() for d in decisions),
+        f"With the class's votes the run ended with {with_class.deaths[-1]:,.0f} deaths; with the model voting in "
+        f"every seat (the same shocks) it ends with {without.deaths[-1]:,.0f}.",
+    )
+
+
+def debrief(lesson: Lesson, runs: Pair, spread: Spread, votes: tuple[str, ...] = ()) -> Debrief:
+    """The debrief of ``lesson`` from its finished runs A and B, their :class:`Spread` and, after a
+    class session, the :func:`class_votes` lines."""
     a, b = runs.a, runs.b
     concerned = {i for run in (a, b) for i, week in enumerate(run.atrocity_week) if week is not None}
     concerned |= {e.state for e in a.events if e.kind == "warning"}
@@ -99,4 +122,5 @@ def debrief(lesson: Lesson, runs: Pair, spread: Spread) -> Debrief:
         changed,
         context,
         f"{LEAVES_OUT} {lesson.caveat}".strip(),
+        votes,
     )

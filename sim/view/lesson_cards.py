@@ -10,10 +10,12 @@ import solara
 import solara.lab
 
 from sim.view import charts, info
-from sim.view.debrief import Debrief, debrief
+from sim.view.class_session import Decision
+from sim.view.debrief import Debrief, class_votes, debrief
 from sim.view.lessons import LESSONS, Lesson, play
 from sim.view.many_runs import many_runs, spread_chart
-from sim.view.session import build_inputs, label
+from sim.view.session import Run, build_inputs, label
+from sim.view.side_by_side import Pair
 
 FREE_PLAY = "Free play (no lesson)"
 """The picker's entry for playing without a lesson."""
@@ -52,14 +54,18 @@ def LessonCard(lesson: Lesson, question: str, resume: Callable[[], None]) -> Non
 
 
 @solara.component
-def DebriefCard(lesson: Lesson, seed: int) -> None:
-    """The debrief of a finished lesson (runs B and the 200 runs are computed when it is shown)."""
+def DebriefCard(lesson: Lesson, seed: int, watched: Run, decisions: tuple[Decision, ...] = ()) -> None:
+    """The debrief of a finished lesson (runs B and the 200 runs are computed when it is shown);
+    after a class session on the Council, A is the run the class ``watched`` (with its votes)."""
 
     def compute() -> tuple[Debrief, bytes]:
         spread = many_runs(*lesson.settings(seed))
-        return debrief(lesson, play(lesson, seed), spread), charts.png(spread_chart(spread))
+        model = play(lesson, seed)
+        runs = Pair(watched, model.b) if decisions else model
+        told = debrief(lesson, runs, spread, class_votes(decisions, watched, model.a))
+        return told, charts.png(spread_chart(spread))
 
-    result = solara.lab.use_task(compute, dependencies=[lesson.key, seed])
+    result = solara.lab.use_task(compute, dependencies=[lesson.key, seed, watched, len(decisions)])
     with solara.Card(f"Debrief: {lesson.title}", classes=["r2p-debrief"]):
         solara.ProgressLinear(result.pending)
         if not result.finished or result.value is None:
@@ -79,6 +85,10 @@ def DebriefCard(lesson: Lesson, seed: int) -> None:
             unsafe_innerHTML=f"<tr><th></th><th>{html.escape(head[1])}</th><th>{html.escape(head[2])}</th></tr>{cells}",
         )
         solara.HTML(tag="p", unsafe_innerHTML=html.escape(done.changed))
+        if done.class_votes:
+            solara.HTML(tag="h3", unsafe_innerHTML="What the class decided on the Council")
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in done.class_votes)
+            solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["r2p-debrief-class"])
         solara.HTML(tag="h3", unsafe_innerHTML="Among 200 runs")
         solara.Image(figure, width="100%")
         solara.HTML(tag="p", unsafe_innerHTML=html.escape(done.spread))

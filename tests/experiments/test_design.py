@@ -153,6 +153,7 @@ OTHER_FILES = {
     "validation": "r2p validate",
     "calibration": "r2p calibrate",
     "fit": "r2p fit",
+    "optimize_timing": "r2p optimize",
 }
 
 
