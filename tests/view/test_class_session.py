@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -10,22 +12,20 @@ import pytest
 from sim.concepts import Vote
 from sim.config import InputError
 from sim.view import class_session
-from sim.view.class_session import SEATS, find, open_session
+from sim.view.class_session import SEATS, ClassSession, find, open_session
 from sim.view.lessons import BY_KEY
 from sim.view.session import start
 
 VETO = BY_KEY["veto"]
 
 
-def _run(session=None):
-    run = start(VETO.settings(VETO.seed)[0])
-    if session is not None:
-        run.model.hand_over("ballots", session.ballots)
-    return run
-
-
-def _student(session, seat: str, vote: Vote, stop: threading.Event) -> threading.Thread:
-    """A student who casts ``vote`` on every draft as soon as it is shown."""
+@contextlib.contextmanager
+def _seated(seat: str, vote: Vote | None) -> Iterator[ClassSession]:
+    """An open session with a student in ``seat`` who casts ``vote`` on every draft as soon as it is
+    shown (``None``: never votes); the session ends afterwards."""
+    session = open_session()
+    session.join(seat, "a student")
+    stop = threading.Event()
 
     def act() -> None:
         seen = None
@@ -36,62 +36,49 @@ def _student(session, seat: str, vote: Vote, stop: threading.Event) -> threading
                 session.cast(seat, vote)
             stop.wait(0.005)
 
-    thread = threading.Thread(target=act, daemon=True)
-    thread.start()
-    return thread
-
-
-def test_a_student_veto_blocks_every_draft():
-    session = open_session()
-    session.join("China", "Ana")
-    stop = threading.Event()
-    _student(session, "China", Vote.NO, stop)
-    run = _run(session)
+    if vote is not None:
+        threading.Thread(target=act, daemon=True).start()
     try:
-        while not run.finished:
-            run.step()
+        yield session
     finally:
         stop.set()
         session.end()
+
+
+def _played(session: ClassSession | None = None, until_a_vote: bool = False):
+    """The veto lesson's run A, with ``session`` on the Council, to the horizon (or the first vote)."""
+    run = start(VETO.settings(VETO.seed)[0])
+    if session is not None:
+        run.model.hand_over("ballots", session.ballots)
+    while not run.finished and not (until_a_vote and session.decisions):
+        run.step()
+    return run
+
+
+def test_a_student_veto_blocks_every_draft():
+    with _seated("China", Vote.NO) as session:
+        run = _played(session)
     assert session.decisions, "the veto lesson has drafts before the Council"
     assert all(d.votes[0] == Vote.NO and not d.adopted for d in session.decisions)
     assert all(not draft.adopted for draft in run.model.council.record), "no draft passes a Chinese veto"
     assert any(d.model_adopted for d in session.decisions), "the model would have adopted some of them"
     assert any("China" in e.text for e in run.events if e.kind in ("veto", "withdrawn"))
     assert "China voting no: a veto" in session.decisions[0].text()
-    assert run.deaths[-1] != _played_without_class().deaths[-1], "the class changed the run"
-
-
-def _played_without_class():
-    run = _run()
-    while not run.finished:
-        run.step()
-    return run
+    assert run.deaths[-1] != _played().deaths[-1], "the class changed the run"
 
 
 def test_the_model_votes_for_seats_nobody_took_and_for_students_who_do_not_vote(monkeypatch):
     monkeypatch.setattr(class_session, "VOTE_SECONDS", 0.01)
-    session = open_session()
-    session.join("Elected members, first bloc", "Ben")  # seated, never votes
-    run = _run(session)
-    while not run.finished:
-        run.step()
-    session.end()
+    with _seated("Elected members, first bloc", None) as session:
+        run = _played(session)
     assert session.decisions and all(np.array_equal(d.votes, d.suggested) for d in session.decisions)
     assert all(not d.by_class for d in session.decisions)
-    assert run.deaths == _played_without_class().deaths, "the model's own votes give the model's run"
+    assert run.deaths == _played().deaths, "the model's own votes give the model's run"
 
 
 def test_a_bloc_votes_for_its_five_seats():
-    session = open_session()
-    session.join("Elected members, second bloc", "Chen")
-    stop = threading.Event()
-    _student(session, "Elected members, second bloc", Vote.ABSTAIN, stop)
-    run = _run(session)
-    while not session.decisions and not run.finished:
-        run.step()
-    stop.set()
-    session.end()
+    with _seated("Elected members, second bloc", Vote.ABSTAIN) as session:
+        _played(session, until_a_vote=True)
     votes = session.decisions[0].votes
     assert (votes[list(SEATS["Elected members, second bloc"])] == Vote.ABSTAIN).all()
     assert np.array_equal(votes[:10], session.decisions[0].suggested[:10])
