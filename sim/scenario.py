@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +155,8 @@ class Scenario:
     source: str = ""
     measures: tuple[MeasureSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()
+    start: datetime.date | None = None
+    """Calendar date of week 0 (historical episodes; labels only)."""
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with some fields changed."""
@@ -302,7 +305,8 @@ def parse_scenario(data: dict, file: str | Path) -> Scenario:
     measures = tuple(MeasureSpec(**dict(m)) for m in checked.measures)
     events = tuple(event_spec(e) for e in checked.events)
     title = head.name if head.title is None else head.title
-    return Scenario(head.name, title, head.description, head.weeks, states, bodies, params, str(file), measures, events)
+    return Scenario(head.name, title, head.description, head.weeks, states, bodies, params, str(file), measures, events,
+                    head.start)  # fmt: skip
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

@@ -116,3 +116,18 @@ def test_unknown_name_with_a_line_break_is_echoed_on_one_short_line(tmp_path: Pa
     text = str(caught.value)
     assert len(text.splitlines()) == 1 and "'Nowhere\\n" in text
     assert len(text.split("; allowed: ")[0]) <= 400
+
+
+@pytest.mark.parametrize("written", ['"1994-02-30"', "1994-03-28", '"March 1994"'])
+def test_a_start_date_must_be_a_quoted_calendar_date(tmp_path: Path, written: str) -> None:
+    path = _shipped_with(tmp_path, "[scenario]\n", f"[scenario]\nstart = {written}\n")
+    allowed = 'allowed: a quoted date such as "1994-03-28"'
+    with pytest.raises(sim.InputError, match=rf"scenario\.start: expected a date.*{allowed}"):
+        sim.load_scenario(path)
+
+
+def test_a_historical_scenario_dates_week_zero() -> None:
+    import datetime
+
+    assert sim.load_scenario("rwanda_1994").start == datetime.date(1994, 3, 28)
+    assert sim.load_scenario("fragile_region").start is None

@@ -33,7 +33,7 @@ from sim.concepts import INSTRUMENT_NAMES
 from sim.config import InputError, quote
 from sim.experiments.design import DesignPoint, apply_setting, load_file, load_named, uncertain_input
 from sim.experiments.progress import Progress
-from sim.experiments.sampling import Uncertain, latin_hypercube
+from sim.experiments.sampling import Uncertain, sample
 from sim.experiments.search import (
     Archive,
     Evaluate,
@@ -105,7 +105,7 @@ class Optimisation:
     def future_settings(self) -> list[tuple[tuple[str, object], ...]]:
         """The settings of each future: ``futures`` Latin hypercube draws of ``[uncertain]`` (one
         empty future without it)."""
-        return latin_hypercube(self.uncertain, self.futures, self.seed)
+        return sample(self.uncertain, "latin_hypercube", self.futures, 0, self.seed)
 
     def candidate(self, values: Sequence[object], scenario: Scenario | None = None,
                   strategy: Strategy | None = None) -> tuple[Scenario, Strategy]:  # fmt: skip

@@ -9,6 +9,7 @@ A value the rule refuses raises :class:`FieldError`, whose text is the message u
 
 from __future__ import annotations
 
+import datetime
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -138,6 +139,27 @@ class Text(Rule):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string"}
+
+
+@dataclass(frozen=True)
+class Day(Rule):
+    """A calendar date, written as a quoted string ``"1994-03-28"`` (as in JSON)."""
+
+    kind = "date"
+
+    def check(self, value: Any) -> datetime.date:
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise FieldError(f"expected a date, got {describe(value)}", 'a quoted date such as "1994-03-28"')
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
+
+    def allowed(self) -> str:
+        return 'a quoted date, "YYYY-MM-DD"'
 
 
 @dataclass(frozen=True)

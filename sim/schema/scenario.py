@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
@@ -15,6 +16,7 @@ from sim.schema.rules import (
     VERSION_TEXT,
     Boolean,
     Choice,
+    Day,
     Doc,
     FieldError,
     Names,
@@ -56,6 +58,11 @@ class ScenarioHead(Table):
         104,
         description="horizon in weeks (one step is one week); `r2p run --weeks` and an experiment's `weeks` "
         "override it",
+    )
+    start: Annotated[datetime.date | None, Day(), Doc(default="none (a fictional region)")] = Field(
+        None,
+        description="calendar date of week 0 of a historical episode, for labels only (the classroom page "
+        "dates each week from it); the model never reads it",
     )
 
 

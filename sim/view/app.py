@@ -192,6 +192,8 @@ def _headline(run: Run) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=f"Deaths: {run.deaths[-1]:,.0f}", style="font-size: 1.4em")
         solara.HTML(tag="div", unsafe_innerHTML=f"Displaced: {run.displaced[-1]:,.0f}", style="font-size: 1.4em")
         solara.Text(f"States: {phases}", style={"font-size": "1.1em"})
+        if run.scenario.start is not None:
+            solara.Text(f"({run.date(run.week)})", classes=["r2p-date"], style={"font-size": "1.1em"})
     solara.Text(
         f"{run.scenario.title} | strategy {run.strategy.name} | "
         f"veto restraint {'on' if run.strategy.veto_restraint else 'off'} | seed {run.seed}"

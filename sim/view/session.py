@@ -8,6 +8,7 @@ displaced, the weeks instruments took effect, the whole event log). It runs no m
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,6 +186,14 @@ class Run:
     def weeks(self) -> int:
         """Horizon."""
         return self.model.weeks
+
+    def date(self, week: int) -> str:
+        """The calendar week of ``week`` for a historical episode ("week of 4 April 1994"), or ``""``."""
+        start = self.scenario.start
+        if start is None:
+            return ""
+        day = start + datetime.timedelta(weeks=week)
+        return f"week of {day.day} {day:%B %Y}"
 
     @property
     def finished(self) -> bool:

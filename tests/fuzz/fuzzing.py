@@ -7,7 +7,7 @@ by a wrong type, NaN, inf, 1e308, -1, a huge integer, an empty, long or unknown 
 entry repeated, a name replaced by another of the file, a state made its own neighbour, a number
 nudged, model parameters set to the ends of their ranges), writes one file per example and
 asserts that it wrote at least its budget. :data:`BUDGETS` times :data:`FILES_PER_BUDGET` is
-10,110 files a run (``test_fuzz_harness.py`` checks it is at least 10,000); the regions of 0 to
+10,410 files a run (``test_fuzz_harness.py`` checks it is at least 10,000); the regions of 0 to
 500 states are 40 of them. Examples are derandomized: every run generates the same files.
 
 A file must either be refused with the project's one-line :class:`sim.config.InputError` (at most
@@ -54,7 +54,7 @@ BUDGETS = {
 FILES_PER_BUDGET = {
     "scenario": 6,
     "strategy": 11,
-    "experiment": 4,
+    "experiment": 5,
     "sensitivity": 2,
     "validation": 1,
     "calibration": 1,

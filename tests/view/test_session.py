@@ -114,3 +114,9 @@ def test_run_stops_at_the_horizon():
         run.step()
     assert run.finished and run.week == run.weeks
     assert run.step() == []
+
+
+def test_a_historical_episode_dates_its_weeks():
+    run = start(Settings(scenario="rwanda_1994", strategy="historical/rwanda_1994"))
+    assert run.date(0) == "week of 28 March 1994" and run.date(2) == "week of 11 April 1994"
+    assert start(Settings()).date(5) == "", "a fictional region has no calendar"
