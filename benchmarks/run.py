@@ -33,10 +33,8 @@ usual estimate of a cost without interference from other work on the machine.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -44,7 +42,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 
 import sim.jit  # before Numba: it sets Numba's cache folder and switches SVML off
@@ -64,7 +61,7 @@ from sim.strategy import Strategy
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling module, however this file is run
 import runner
 import sweeps
-from measure import best_of, progress
+from measure import best_of, fmt_time, machine_info, progress
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_THREADS = 2
@@ -146,56 +143,6 @@ def _table(header: list[str], rows: list[Row], columns: list[str]) -> str:
     return "\n".join(out)
 
 
-# --------------------------------------------------------------------------- machine
-
-
-def machine_info() -> dict[str, str]:
-    """CPU model, cores, memory, library versions and today's date."""
-    cpu = _cpuinfo()
-    model = cpu.get("model name", platform.processor() or "unknown")
-    if "cpu family" in cpu:
-        model += f" (family {cpu['cpu family']}, model {cpu.get('model', '?')})"
-    return {
-        "date": datetime.date.today().isoformat(),
-        "CPU": model,
-        "cores": f"{os.cpu_count()} (Numba threads available: {numba.config.NUMBA_NUM_THREADS})",
-        "RAM": _memory(),
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "versions": ", ".join(f"{name} {_version(name)}" for name in ("numpy", "numba", "llvmlite", "mesa")),
-    }
-
-
-def _cpuinfo() -> dict[str, str]:
-    """Fields of the first processor in ``/proc/cpuinfo`` (empty where there is none)."""
-    info: dict[str, str] = {}
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return info
-    for line in text.split("\n\n")[0].splitlines():
-        key, _, value = line.partition(":")
-        info[key.strip()] = value.strip()
-    return info
-
-
-def _memory() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 2**20:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
 # --------------------------------------------------------------------------- timing helpers
 
 
@@ -263,15 +210,6 @@ def time_rng(reps: int, weeks: int, n: int, seed: int = 0) -> float:
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def fmt_time(seconds: float) -> str:
-    """A duration with a unit that suits it."""
-    if seconds >= 1.0:
-        return f"{seconds:.1f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds * 1e6:.1f} µs"
 
 
 def fmt_ratio(ratio: float) -> str:

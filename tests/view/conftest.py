@@ -91,6 +91,13 @@ def _require_browser() -> None:
 
 
 @pytest.fixture(scope="module")
+def browser_available() -> None:
+    """Nothing, where Chromium and Playwright are installed; else a skip (a failure under
+    ``R2P_REQUIRE_BROWSER=1``), as for the other browser tests."""
+    _require_browser()
+
+
+@pytest.fixture(scope="module")
 def server(launch_view):
     _require_browser()
     process, url, log = launch_view()
