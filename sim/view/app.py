@@ -106,6 +106,14 @@ def _controls(settings: solara.Reactive[Settings], run: Run, restart: Callable[[
         on_value=lambda v: restart(s.replace(scenario=v, warning_noise=None)),
     )
     solara.Select("Strategy", values=choices("strategies"), value=s.strategy, on_value=choose_strategy)
+    solara.HTML(tag="div", unsafe_innerHTML=f"<i>{html.escape(run.strategy.description)}</i>",
+                classes=["r2p-strategy-text"], style="font-size: 0.9em; margin-bottom: 6px")  # fmt: skip
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML="<b>Perceived risk</b> is what the early warning shows of a state's tension (0 calm to 1 "
+        "extreme), noisy and late; a pillar acts once it passes the trigger, after the delay.",
+        style="font-size: 0.9em",
+    )
     start_values = pillar_defaults(run.strategy)
     for pillar in PILLARS:
         roman = Pillar(pillar).name
@@ -297,7 +305,12 @@ def ManyRuns(settings: Settings) -> None:
             solara.Error(error.value)
         spread: Spread | None = result.value if result.finished else None
         if spread is not None:
-            solara.Image(charts.png(spread_chart(spread)), width="100%")
+            figure = charts.png(spread_chart(spread))
+            solara.Image(figure, width="100%")
+            name = f"r2p-{RUNS}-runs-seed{spread.seed}"
+            with solara.Row(style={"gap": "12px"}):
+                solara.FileDownload(figure, filename=f"{name}.png", label="Download the chart (PNG)")
+                solara.FileDownload(spread.csv(), filename=f"{name}.csv", label="Download the runs (CSV)")
             rows = "".join(f"<tr><td>{m}</td><td>{a}</td><td>{b}</td></tr>" for m, a, b in spread.summary())
             solara.HTML(
                 tag="table",

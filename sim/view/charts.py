@@ -32,6 +32,9 @@ STATE_COLOURS = ("#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77
 """Line colours of the states (Paul Tol's colour-blind-safe "muted" scheme); beyond nine states the
 colours repeat with dashed lines, and every line carries its state's name at its end."""
 
+SAVE_AS_PNG = {"right": 10, "feature": {"saveAsImage": {"title": "Save as PNG", "pixelRatio": 2}}}
+"""ECharts' own button that saves a chart as a PNG file (drawn in the browser; nothing reaches the server)."""
+
 A_COLOUR, B_COLOUR = "#0072b2", "#d55e00"
 """Strategies A and B wherever they are drawn together (Okabe-Ito blue and vermilion)."""
 
@@ -257,6 +260,7 @@ def region_map(run: Run, positions: dict[int, np.ndarray], size_by: str = "death
         )
     return {
         "animation": False,
+        "toolbox": SAVE_AS_PNG,
         "title": {
             "text": f"Week {run.week}: colour = phase, size = {size_by}; dark ring = had an atrocity",
             "left": "center",
@@ -292,6 +296,7 @@ def tension_chart(run: Run) -> dict:
         )
     return {
         "animation": False,
+        "toolbox": SAVE_AS_PNG,
         "title": {
             "text": "Tension per state (triangle: a measure takes effect there; X: a veto; point at one for more)",
             "textStyle": {"fontSize": 16},
@@ -310,6 +315,7 @@ def harm_chart(run: Run) -> dict:
     panels = (("deaths", run.deaths, PHASE_COLOURS[Phase.ATROCITY]), ("displaced", run.displaced, "#6a1b9a"))
     return {
         "animation": False,
+        "toolbox": SAVE_AS_PNG,
         "title": {"text": "Cumulative deaths and displaced in the region", "textStyle": {"fontSize": 16}},
         "grid": [
             {"left": 90, "right": 30, "top": 60, "height": "30%"},

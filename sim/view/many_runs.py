@@ -79,6 +79,15 @@ class Spread:
             ("runs with an atrocity", *(f"{a.mean():.0%}" for a in self.atrocity)),
         ]
 
+    def csv(self) -> str:
+        """Deaths and atrocity per replication under A and B, and their paired difference, as CSV."""
+        rows = ["replication,deaths_a,deaths_b,difference_b_minus_a,atrocity_a,atrocity_b"]
+        rows += [
+            f"{r},{a:.0f},{b:.0f},{b - a:.0f},{int(x)},{int(y)}"
+            for r, (a, b, x, y) in enumerate(zip(*self.deaths, *self.atrocity, strict=True))
+        ]
+        return "\n".join(rows) + "\n"
+
     def paired(self) -> str:
         """One sentence on the paired differences: how often B did better, worse or the same, and the
         mean difference with its 95 % confidence interval (normal approximation)."""

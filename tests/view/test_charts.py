@@ -85,3 +85,8 @@ def test_a_veto_is_marked_on_its_states_line():
         diamonds = [p for p in marks if p.get("symbol") == "diamond"]
         assert len(diamonds) == 1 and diamonds[0]["label"]["formatter"] == charts.VETO_MARK
         assert "veto" in diamonds[0]["name"]
+
+
+def test_every_chart_saves_as_png_in_the_browser(finished):
+    for option in charts.frame(finished, charts.layout(finished)):
+        assert option["toolbox"]["feature"]["saveAsImage"]

@@ -51,3 +51,12 @@ def test_one_strategy_against_itself_differs_in_no_run():
 def test_a_bad_seed_is_an_input_error():
     with pytest.raises(InputError, match="seed"):
         many_runs(Settings(seed="minus one"), "no_response", reps=5)
+
+
+def test_the_runs_download_as_csv(spread):
+    lines = spread.csv().splitlines()
+    assert lines[0] == "replication,deaths_a,deaths_b,difference_b_minus_a,atrocity_a,atrocity_b"
+    assert len(lines) == 1 + spread.reps
+    r, a, b, d, *_ = lines[1].split(",")
+    assert (int(r), float(a), float(b)) == (0, round(spread.deaths[0, 0]), round(spread.deaths[1, 0]))
+    assert float(d) == float(b) - float(a)
