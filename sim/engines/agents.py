@@ -162,10 +162,14 @@ class StateAgent(Decider, FixedAgent):
 
     def consents(self, instrument: int) -> bool:
         """Whether the state accepts the offered ``instrument``: the rule, or whoever it was handed to."""
-        m = self.model
-        outside = m.outside.get("consent")
+        outside = self.model.outside.get("consent")
         if outside is not None:
             return bool(outside(self, instrument))
+        return self.rule_consents(instrument)
+
+    def rule_consents(self, instrument: int) -> bool:
+        """The model's rule for the answer to an offer (a stand-in's advice; asking changes nothing)."""
+        m = self.model
         return bool(consents(self.index, instrument, m.week, m.key, m.region, m.world, m.params))
 
     def answer_offers(self) -> None:

@@ -19,6 +19,7 @@ import solara.lab
 
 from sim.concepts import Phase, Pillar
 from sim.config import InputError
+from sim.engines.mesa_model import OUTSIDE
 from sim.schema.registry import lookup
 from sim.view import charts, explainer
 from sim.view.address import SPEEDS, decode, encode
@@ -396,7 +397,11 @@ def Classroom(router: Any, page_open: Callable[[], bool]) -> None:
     solara.use_effect(lambda: lambda: council.value.end() if council.value else None, [])  # the tab closed
 
     def seat_class(on: Run) -> None:
-        on.model.hand_over("ballots", council.value.ballots if council.value else None)
+        if council.value is not None:
+            council.value.take_over(on.model)
+        else:
+            for decision in OUTSIDE:
+                on.model.hand_over(decision, None)
 
     def open_class() -> None:
         opened = _attempt(open_session, error)

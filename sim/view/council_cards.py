@@ -12,7 +12,7 @@ import solara.lab
 
 from sim.concepts import P5, Vote
 from sim.config import InputError
-from sim.view.class_session import SEATS, ClassSession, find
+from sim.view.class_session import GOVERNMENTS, SEATS, Ballot, ClassSession, find
 
 POLL_SECONDS = 0.3
 """How often a page looks at its class session for votes and seats."""
@@ -41,8 +41,9 @@ def ClassPanel(session: ClassSession | None, start: Callable[[], None], end: Cal
         if session is None:
             solara.HTML(
                 tag="p",
-                unsafe_innerHTML="Let students vote in the Council from their own browsers: each takes a permanent "
-                "member's seat or a bloc of elected members. At each draft resolution the run waits for their votes.",
+                unsafe_innerHTML="Let students decide from their own browsers: each takes a permanent member's seat, "
+                "a bloc of elected members, or the host governments. At each draft resolution (or offer of help) the "
+                "run waits for their answers.",
             )
             solara.Button("Open a class session", on_click=start, color="primary")
             return
@@ -54,19 +55,21 @@ def ClassPanel(session: ClassSession | None, start: Callable[[], None], end: Cal
         )
         rows = "".join(
             f"<tr><td>{html.escape(seat)}</td><td>{html.escape(session.seats.get(seat, 'the model'))}</td></tr>"
-            for seat in SEATS
+            for seat in (*SEATS, GOVERNMENTS)
         )
         solara.HTML(tag="table", unsafe_innerHTML=f"<tr><th>seat</th><th>voted by</th></tr>{rows}",
                     classes=["r2p-class-seats"])  # fmt: skip
         ballot = session.ballot
         if ballot is not None:
             voted = ", ".join(sorted(ballot.cast)) or "nobody yet"
+            asked = sum(ballot.asks(seat) for seat in session.seats)
+            what = f"Offer by {ballot.offer}" if ballot.offer else "Vote"
             solara.HTML(
                 tag="p",
                 classes=["r2p-class-vote"],
-                unsafe_innerHTML=f"<b>Vote under way</b> (week {ballot.week}): {html.escape(ballot.subject)} for "
-                f"{html.escape(ballot.state)}. Voted: {html.escape(voted)} ({len(ballot.cast)} of "
-                f"{len(session.seats)} seated).",
+                unsafe_innerHTML=f"<b>{html.escape(what)} under way</b> (week {ballot.week}): "
+                f"{html.escape(ballot.subject)} for {html.escape(ballot.state)}. Answered: {html.escape(voted)} "
+                f"({len(ballot.cast)} of {asked}).",
             )
             solara.Button("Close the vote", on_click=session.close_vote, color="warning")
         elif session.decisions:
@@ -117,10 +120,14 @@ def StudentPage(code: str, page_open: Callable[[], bool]) -> None:
         return
     solara.HTML(tag="p", classes=["r2p-seat"], unsafe_innerHTML=f"You vote for <b>{html.escape(mine)}</b>.")
     ballot = session.ballot
-    if ballot is None:
-        solara.Text("Waiting for the next draft resolution ...", classes=["r2p-waiting"])
+    if ballot is None or not ballot.asks(mine):
+        waiting = "an offer of help" if mine == GOVERNMENTS else "draft resolution"
+        solara.Text(f"Waiting for the next {waiting} ...", classes=["r2p-waiting"])
         if session.decisions:
             solara.HTML(tag="p", unsafe_innerHTML=html.escape(session.decisions[-1].text()))
+        return
+    if ballot.offer:
+        _offer(session, ballot)
         return
     permanent = mine in P5
     with solara.Card(f"Week {ballot.week}: a draft resolution", classes=["r2p-ballot"]):
@@ -139,3 +146,22 @@ def StudentPage(code: str, page_open: Callable[[], bool]) -> None:
             for vote, word in VOTE_WORDS.items():
                 label = "No (a veto)" if permanent and vote == Vote.NO else word
                 solara.Button(label, on_click=lambda v=vote: session.cast(mine, v), color="primary")
+
+
+def _offer(session: ClassSession, ballot: Ballot) -> None:
+    """The host governments' question: accept or refuse an offer of help."""
+    advice = "accept" if ballot.advice(GOVERNMENTS) == Vote.YES else "refuse"
+    with solara.Card(f"Week {ballot.week}: an offer of help", classes=["r2p-ballot"]):
+        solara.HTML(
+            tag="p",
+            unsafe_innerHTML=f"<b>{html.escape(ballot.offer)}</b> offers <b>{html.escape(ballot.subject)}</b> to the "
+            f"government of <b>{html.escape(ballot.state)}</b>. Help of this kind needs the government's consent. "
+            f"The model's government would <b>{advice}</b>.",
+        )
+        if GOVERNMENTS in ballot.cast:
+            done = "accepted" if ballot.cast[GOVERNMENTS] == Vote.YES else "refused"
+            solara.Text(f"You {done} the offer.", classes=["r2p-cast"])
+            return
+        with solara.Row(style={"gap": "10px"}):
+            solara.Button("Accept", on_click=lambda: session.cast(GOVERNMENTS, Vote.YES), color="primary")
+            solara.Button("Refuse", on_click=lambda: session.cast(GOVERNMENTS, Vote.NO), color="primary")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.view.class_session import Decision
+from sim.view.class_session import Answer, Decision
 from sim.view.lessons import LEAVES_OUT, Lesson
 from sim.view.many_runs import Spread
 from sim.view.session import Run, label
@@ -70,7 +70,7 @@ class Debrief:
         return f"## What the class decided on the Council\n\n{lines}\n\n"
 
 
-def class_votes(decisions: Sequence[Decision], with_class: Run, without: Run) -> tuple[str, ...]:
+def class_votes(decisions: Sequence[Decision | Answer], with_class: Run, without: Run) -> tuple[str, ...]:
     """The debrief's lines on a class session: each vote, then the run with the class's votes beside
     the same run with the model voting in every seat."""
     if not decisions:

@@ -10,7 +10,7 @@ import solara
 import solara.lab
 
 from sim.view import charts, info
-from sim.view.class_session import Decision
+from sim.view.class_session import Answer, Decision
 from sim.view.debrief import Debrief, class_votes, debrief
 from sim.view.lessons import LESSONS, Lesson, play
 from sim.view.many_runs import many_runs, spread_chart
@@ -54,7 +54,7 @@ def LessonCard(lesson: Lesson, question: str, resume: Callable[[], None]) -> Non
 
 
 @solara.component
-def DebriefCard(lesson: Lesson, seed: int, watched: Run, decisions: tuple[Decision, ...] = ()) -> None:
+def DebriefCard(lesson: Lesson, seed: int, watched: Run, decisions: tuple[Decision | Answer, ...] = ()) -> None:
     """The debrief of a finished lesson (runs B and the 200 runs are computed when it is shown);
     after a class session on the Council, A is the run the class ``watched`` (with its votes)."""
 

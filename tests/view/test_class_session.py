@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from sim.concepts import Vote
+from sim.concepts import INSTRUMENTS, Vote
 from sim.config import InputError
 from sim.view import class_session
 from sim.view.class_session import SEATS, ClassSession, find, open_session
@@ -17,6 +17,8 @@ from sim.view.lessons import BY_KEY
 from sim.view.session import start
 
 VETO = BY_KEY["veto"]
+OFFERED = {ins.name for ins in INSTRUMENTS if ins.consent}
+"""Instruments that need the host's consent."""
 
 
 @contextlib.contextmanager
@@ -49,7 +51,7 @@ def _played(session: ClassSession | None = None, until_a_vote: bool = False):
     """The veto lesson's run A, with ``session`` on the Council, to the horizon (or the first vote)."""
     run = start(VETO.settings(VETO.seed)[0])
     if session is not None:
-        run.model.hand_over("ballots", session.ballots)
+        session.take_over(run.model)
     while not run.finished and not (until_a_vote and session.decisions):
         run.step()
     return run
@@ -97,3 +99,15 @@ def test_codes_seats_and_ending():
     session.end()
     with pytest.raises(InputError, match="is not an open class session; allowed: the code on the teacher's screen"):
         find(session.code)
+
+
+def test_the_host_governments_seat_answers_every_offer_of_help():
+    with _seated(class_session.GOVERNMENTS, Vote.NO) as session:
+        run = _played(session)
+    answers = [d for d in session.decisions if isinstance(d, class_session.Answer)]
+    assert answers and not any(a.accepted for a in answers), "every offer refused"
+    assert any(a.suggested for a in answers), "the model's governments would have accepted some"
+    assert not any(e.kind == "active" and e.instrument in OFFERED for e in run.events), "no consent, no help"
+    assert sum(e.kind == "refused" for e in run.events) >= len(answers) - 1
+    assert "refused" in answers[0].text() and "offered by" in answers[0].text()
+    assert not any(isinstance(d, class_session.Decision) for d in session.decisions), "the Council voted alone"
