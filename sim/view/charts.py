@@ -32,7 +32,7 @@ STATE_COLOURS = ("#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77
 """Line colours of the states (Paul Tol's colour-blind-safe "muted" scheme); beyond nine states the
 colours repeat with dashed lines, and every line carries its state's name at its end."""
 
-SAVE_AS_PNG = {"right": 10, "feature": {"saveAsImage": {"title": "Save as PNG", "pixelRatio": 2}}}
+SAVE_AS_PNG = {"right": 6, "bottom": 2, "feature": {"saveAsImage": {"title": "Save as PNG", "pixelRatio": 2}}}
 """ECharts' own button that saves a chart as a PNG file (drawn in the browser; nothing reaches the server)."""
 
 A_COLOUR, B_COLOUR = "#0072b2", "#d55e00"
@@ -241,7 +241,7 @@ def region_map(run: Run, positions: dict[int, np.ndarray], size_by: str = "death
         graphic.append(
             {
                 "type": "group",
-                "left": 10 + 118 * n,
+                "left": 10 + 98 * n,
                 "top": 34,
                 "children": [
                     {
@@ -253,7 +253,7 @@ def region_map(run: Run, positions: dict[int, np.ndarray], size_by: str = "death
                         "type": "text",
                         "left": 24,
                         "top": 1,
-                        "style": {"text": phase.name.lower(), "font": "15px sans-serif", "fill": "#212121"},
+                        "style": {"text": phase.name.lower(), "font": "14px sans-serif", "fill": "#212121"},
                     },
                 ],
             }
@@ -298,7 +298,7 @@ def tension_chart(run: Run) -> dict:
         "animation": False,
         "toolbox": SAVE_AS_PNG,
         "title": {
-            "text": "Tension per state (triangle: a measure takes effect there; X: a veto; point at one for more)",
+            "text": "Tension per state (triangle: a measure starts; X: a veto)",
             "textStyle": {"fontSize": 16},
         },
         "grid": {"left": 55, "right": 110, "top": 50, "bottom": 45},
