@@ -13,11 +13,8 @@ uninterrupted one and keep the generation finished before the kill.
 from __future__ import annotations
 
 import argparse
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -25,35 +22,21 @@ import pandas as pd
 from sim.experiments.fit import load_fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, however this file is run
-from measure import progress
+from measure import kill_once_written, progress, resized
 from runner import r2p, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = "<= 30 minutes on 2 cores"
 
 
-def quick_file(folder: Path) -> Path:
-    """The shipped fit file with 20 particles per generation and at most 2 generations."""
-    text = (ROOT / "experiments" / "fit.toml").read_text()
-    lines = ["population = 20" if line.startswith("population =") else
-             "generations = 2" if line.startswith("generations =") else line for line in text.splitlines()]  # fmt: skip
-    path = folder / "fit_quick.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 def killed_and_resumed(file: Path, folder: Path) -> tuple[int, float]:
     """Kill a fit with SIGKILL once its first generation is written, resume it; the generations
     finished before the kill and the wall time of the resumed run."""
-    process = subprocess.Popen(r2p("fit", str(file), "--out", str(folder), "--draws", "2"), cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    command = r2p("fit", str(file), "--out", str(folder), "--draws", "2")
     table = folder / "generations.csv"
-    while process.poll() is None and not table.is_file():
-        time.sleep(0.5)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_once_written(command, table, ROOT, poll=0.5)
     before = len(pd.read_csv(table)) if table.is_file() else 0
-    wall, _ = timed(r2p("fit", str(file), "--out", str(folder), "--draws", "2"))
+    wall, _ = timed(command)
     return before, wall
 
 
@@ -65,7 +48,8 @@ def main(argv: list[str] | None = None) -> str:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="r2p-bench-fit-") as tmp:
         folder = Path(tmp)
-        file = quick_file(folder) if args.quick else ROOT / "experiments" / "fit.toml"
+        shipped = ROOT / "experiments" / "fit.toml"
+        file = resized(shipped, folder, population=20, generations=2) if args.quick else shipped
         progress("fit: warm-up (kernel from the Numba cache)")
         timed(r2p("run", "fragile_region", "--reps", "10"))
         progress(f"fit: r2p fit {file.name} to the end")

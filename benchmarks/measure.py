@@ -7,6 +7,8 @@ import datetime
 import math
 import os
 import platform
+import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -26,6 +28,25 @@ def best_of(repeats: int, measures: dict[str, Callable[[], float]]) -> dict[str,
 def progress(message: str) -> None:
     """Say on stderr what is being measured (reports go to stdout)."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def resized(source: Path, folder: Path, **sizes: int) -> Path:
+    """A copy of the shipped file ``source`` in ``folder`` whose lines ``KEY = ...`` for the keys of
+    ``sizes`` are set to their values (a smaller run of the same file, for ``--quick``)."""
+    lines = [next((f"{key} = {value}" for key, value in sizes.items() if line.startswith(f"{key} =")), line)
+             for line in source.read_text().splitlines()]  # fmt: skip
+    path = folder / f"{source.stem}_quick.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def kill_once_written(command: list[str], written: Path, cwd: Path, poll: float = 0.2) -> None:
+    """Start ``command`` and kill it with SIGKILL as soon as ``written`` exists (or let it end first)."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None and not written.is_file():
+        time.sleep(poll)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 def publish(text: str, out: Path | None) -> None:

@@ -14,45 +14,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, however this file is run
-from measure import progress
+from measure import kill_once_written, progress, resized
 from runner import r2p, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = "<= 2 minutes on 2 cores"
 
 
-def quick_file(folder: Path) -> Path:
-    """The shipped optimisation file with 8 candidates per generation and 2 generations."""
-    text = (ROOT / "experiments" / "optimize_timing.toml").read_text()
-    lines = ["population = 8" if line.startswith("population =") else
-             "generations = 2" if line.startswith("generations =") else line for line in text.splitlines()]  # fmt: skip
-    path = folder / "optimize_quick.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 def killed_and_resumed(file: Path, folder: Path) -> tuple[int, float]:
     """Kill a run with SIGKILL once its first generation is checkpointed, resume it; the generations
     kept at the kill and the wall time of the resumed run."""
-    process = subprocess.Popen(r2p("optimize", str(file), "--out", str(folder)), cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    command = r2p("optimize", str(file), "--out", str(folder))
     checkpoint = folder / "checkpoint.json"
-    while process.poll() is None and not checkpoint.is_file():
-        time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_once_written(command, checkpoint, ROOT)
     kept = len(json.loads(checkpoint.read_text())["generations"]) if checkpoint.is_file() else 0
-    wall, _ = timed(r2p("optimize", str(file), "--out", str(folder)))
+    wall, _ = timed(command)
     return kept, wall
 
 
@@ -64,7 +47,8 @@ def main(argv: list[str] | None = None) -> str:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="r2p-bench-optimize-") as tmp:
         folder = Path(tmp)
-        file = quick_file(folder) if args.quick else ROOT / "experiments" / "optimize_timing.toml"
+        shipped = ROOT / "experiments" / "optimize_timing.toml"
+        file = resized(shipped, folder, population=8, generations=2) if args.quick else shipped
         progress("optimize: warm-up (kernel from the Numba cache)")
         timed(r2p("run", "fragile_region", "--reps", "10"))
         progress(f"optimize: r2p optimize {file.name} to the end")
