@@ -66,9 +66,9 @@ def _friendly(problem: ValueError) -> str:
     return line[:1].upper() + line[1:]
 
 
-def _opening(search: str | None) -> tuple[Settings, str, str, str]:
-    """Settings, lesson key, speed and a message (``""``: none) for the page's address: its settings,
-    or the opening lesson if it has none or a bad value (named in the message)."""
+def _opening(search: str | None) -> tuple[Settings, str, str, str, Run]:
+    """Settings, lesson key, speed, a message (``""``: none) and the run at week 0 for the page's
+    address: its settings, or the opening lesson if it has none or a bad value (named in the message)."""
     try:
         settings, key, speed = decode(search)
         if key and key not in BY_KEY:
@@ -77,15 +77,10 @@ def _opening(search: str | None) -> tuple[Settings, str, str, str]:
             settings = BY_KEY[key].settings(BY_KEY[key].seed)[0]
         elif not search:
             settings, key = OPENING.settings(OPENING.seed)[0], OPENING.key
-        start(settings)
+        return settings, key, speed, "", start(settings)
     except InputError as problem:
-        return (
-            OPENING.settings(OPENING.seed)[0],
-            OPENING.key,
-            "normal",
-            f"{_friendly(problem)} (the page opened a lesson)",
-        )
-    return settings, key, speed, ""
+        opening = OPENING.settings(OPENING.seed)[0]
+        return opening, OPENING.key, "normal", f"{_friendly(problem)} (the page opened a lesson)", start(opening)
 
 
 def _label(html: str) -> None:
@@ -381,11 +376,13 @@ def Page() -> None:
 @solara.component
 def Classroom(router: Any, page_open: Callable[[], bool]) -> None:
     """The teacher's page."""
-    first_settings, first_lesson, first_speed, first_message = solara.use_memo(lambda: _opening(router.search), [])
+    first_settings, first_lesson, first_speed, first_message, first_run = solara.use_memo(
+        lambda: _opening(router.search), []
+    )
     settings = solara.use_reactive(first_settings)
     lesson_key = solara.use_reactive(first_lesson)
     speed = solara.use_reactive(first_speed)
-    run = solara.use_reactive(solara.use_memo(lambda: start(first_settings), []))
+    run = solara.use_reactive(first_run)
     error = solara.use_reactive(first_message)
     playing = solara.use_reactive(False)
     size_by = solara.use_reactive("deaths")

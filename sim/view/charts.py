@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.concepts import Phase
+from sim.view.narrative import Event
 from sim.view.session import Run
 
 PHASE_COLOURS = {
@@ -98,15 +99,15 @@ VETO_MARK = "X"
 """Label of the mark on a state's tension line in a week a draft on it was vetoed."""
 
 
-def _state_markers(run: Run, state: int, history: np.ndarray) -> dict:
-    """ECharts ``markPoint``s on ``state``'s tension line: a triangle in each week a measure took
-    effect for it and a labelled diamond in each week a draft on it was vetoed, the measures or the
-    vetoing members named when hovered (no labels to pile up)."""
+def _state_markers(run: Run, state: int, events: list[Event], history: np.ndarray) -> dict:
+    """ECharts ``markPoint``s on ``state``'s tension line from its marked ``events``
+    (:meth:`Run.markers`): a triangle in each week a measure took effect for it and a labelled
+    diamond in each week a draft on it was vetoed, the measures or the vetoing members named when
+    hovered (no labels to pile up)."""
     weeks: dict[tuple[int, bool], list[str]] = {}
-    for event in run.markers():
-        if event.state == state:
-            text = event.instrument.replace("_", " ") if event.kind != "veto" else event.text.split(": ", 1)[1]
-            weeks.setdefault((event.week, event.kind == "veto"), []).append(text)
+    for event in events:
+        text = event.instrument.replace("_", " ") if event.kind != "veto" else event.text.split(": ", 1)[1]
+        weeks.setdefault((event.week, event.kind == "veto"), []).append(text)
     return {
         "symbol": "triangle",
         "symbolSize": 14,
@@ -278,6 +279,9 @@ def tension_chart(run: Run) -> dict:
     """ECharts option: tension of every state over the weeks so far, each line named at its end, with
     a marker on a state's line in each week a measure took effect for that state."""
     history = run.tension_history()
+    marked: dict[int, list[Event]] = {}
+    for event in run.markers():
+        marked.setdefault(event.state, []).append(event)
     series = []
     for i, name in enumerate(run.names):
         colour = STATE_COLOURS[i % len(STATE_COLOURS)]
@@ -291,7 +295,7 @@ def tension_chart(run: Run) -> dict:
                 "endLabel": {"show": True, "formatter": "{a}", "fontSize": 13, "color": colour},
                 "labelLayout": {"moveOverlap": "shiftY"},
                 "data": [[w, round(float(v), 4)] for w, v in enumerate(history[:, i])],
-                "markPoint": _state_markers(run, i, history),
+                "markPoint": _state_markers(run, i, marked.get(i, []), history),
             }
         )
     return {

@@ -3,6 +3,7 @@ the debrief card at the end of a lesson, and the Info tab."""
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 
@@ -12,7 +13,7 @@ import solara.lab
 from sim.view import charts, info
 from sim.view.class_session import Answer, Decision
 from sim.view.debrief import Debrief, class_votes, debrief
-from sim.view.lessons import LESSONS, Lesson, play
+from sim.view.lessons import BY_KEY, LESSONS, Lesson, play
 from sim.view.many_runs import many_runs, spread_chart
 from sim.view.session import Run, build_inputs, label
 from sim.view.side_by_side import Pair
@@ -30,8 +31,10 @@ def LessonPicker(key: str, choose: Callable[[str], None]) -> None:
     )
 
 
-def _b_label(lesson: Lesson) -> str:
-    """How strategy B of ``lesson`` is named."""
+@functools.cache
+def _b_label(key: str) -> str:
+    """How strategy B of lesson ``key`` is named (its files are read once, not at every redraw)."""
+    lesson = BY_KEY[key]
     return label(build_inputs(lesson.settings(lesson.seed)[1])[1])
 
 
@@ -42,7 +45,7 @@ def LessonCard(lesson: Lesson, question: str, resume: Callable[[], None]) -> Non
         solara.HTML(
             tag="p",
             unsafe_innerHTML=f"The class watches <b>A: {html.escape(lesson.a.strategy)}</b>. At the end, the debrief "
-            f"compares it with <b>B: {html.escape(_b_label(lesson))}</b> on the same shocks. Press Play.",
+            f"compares it with <b>B: {html.escape(_b_label(lesson.key))}</b> on the same shocks. Press Play.",
         )
         if question:
             with solara.Div(

@@ -15,6 +15,7 @@ would have happened in a real country.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -208,8 +209,9 @@ LESSONS = (
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 
+@functools.cache
 def recorded_seeds() -> dict[str, int]:
-    """The seed of each lesson from :data:`SEEDS_FILE`."""
+    """The seed of each lesson from :data:`SEEDS_FILE` (read once per process)."""
     return {key: int(entry["seed"]) for key, entry in json.loads(SEEDS_FILE.read_text())["lessons"].items()}
 
 
