@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.concepts import INSTRUMENT_NAMES
-from sim.config import InputError, quote
+from sim.config import InputError
 from sim.experiments.design import DesignPoint, apply_setting, load_file, load_named, uncertain_input
 from sim.experiments.progress import Progress
 from sim.experiments.sampling import Uncertain, sample
@@ -61,7 +61,7 @@ from sim.scenario import Scenario, load_scenario
 from sim.schema import KINDS
 from sim.schema.experiment import UncertainInput
 from sim.schema.optimize import OBJECTIVES, OptimizeFile
-from sim.schema.registry import FAMILIES, lookup
+from sim.schema.registry import FAMILIES
 from sim.schema.rules import validate
 from sim.strategy import Strategy, load_strategy
 
@@ -121,22 +121,11 @@ class Optimisation:
 
 
 def _lever(key: str, table: UncertainInput, scenario: Scenario, strategy: Strategy, file: str | Path) -> Uncertain:
-    """One lever: a strategy field, each value it can take (or both ends of its range) checked."""
-    where = f'levers."{key}"'
-    strategy_keys = ", ".join(f for f in FAMILIES if f.startswith("strategy."))
+    """One lever: a strategy field (:func:`~sim.experiments.design.uncertain_input` checks its values)."""
     if not key.startswith("strategy."):
-        raise InputError(file, where, "is not a strategy field", strategy_keys)
-    field = lookup(key, file, where)
-    if table.values is not None:
-        lever, ends = Uncertain(key, values=table.values), table.values
-    elif field.numeric:
-        low, high = field.range_ends(table.low, table.high, file, where)
-        lever, ends = Uncertain(key, float(low), float(high), field.integer), (low, high)
-    else:
-        raise InputError(file, where, f"{quote(key)} takes no numbers", "values = [...]")
-    for value in ends:
-        field.apply(scenario, strategy, value, file, where)
-    return lever
+        strategy_keys = ", ".join(f for f in FAMILIES if f.startswith("strategy."))
+        raise InputError(file, f'levers."{key}"', "is not a strategy field", strategy_keys)
+    return uncertain_input(key, table, (scenario,), strategy, file, "levers")
 
 
 def parse_optimize(data: dict, file: str | Path, text: bytes = b"") -> Optimisation:
